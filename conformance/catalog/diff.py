@@ -1,0 +1,67 @@
+"""The append-only rule of a published catalog.
+
+Clients branch on codes, so once a catalog is published a code may be added but never
+removed or renamed, and its HTTP status may not change (VoIPbin: "Reason codes are
+append-only once published"). Any change to a code's set of statuses is breaking,
+since a client may branch on the status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Catalog
+
+
+@dataclass
+class CatalogDiff:
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    status_changed: list[tuple[str, tuple[int, ...], tuple[int, ...]]] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def breaking(self) -> bool:
+        return bool(self.removed or self.status_changed or self.renamed)
+
+    def lines(self) -> list[str]:
+        out = []
+        for old, new in self.renamed:
+            out.append(f"BREAKING renamed: {old} -> {new}")
+        for code in self.removed:
+            out.append(f"BREAKING removed: {code}")
+        for code, before, after in self.status_changed:
+            out.append(f"BREAKING status changed: {code} {_fmt(before)} -> {_fmt(after)}")
+        for code in self.added:
+            out.append(f"added: {code}")
+        return out
+
+
+def _fmt(statuses: tuple[int, ...]) -> str:
+    return "/".join(str(status) for status in statuses)
+
+
+def diff_catalogs(old: Catalog, new: Catalog) -> CatalogDiff:
+    old_codes = {entry.code: entry for entry in old.errors}
+    new_codes = {entry.code: entry for entry in new.errors}
+    result = CatalogDiff()
+    gone = [code for code in old_codes if code not in new_codes]
+    fresh = [code for code in new_codes if code not in old_codes]
+    # A removed code whose description and status reappear under a new name is a rename:
+    # worth naming as such, because the fix (keep the old name) differs from a removal.
+    for code in list(gone):
+        before = old_codes[code]
+        for candidate in fresh:
+            after = new_codes[candidate]
+            if after.description and after.description == before.description and after.statuses == before.statuses:
+                result.renamed.append((code, candidate))
+                gone.remove(code)
+                fresh.remove(candidate)
+                break
+    result.removed = gone
+    result.added = fresh
+    for code, before in old_codes.items():
+        after = new_codes.get(code)
+        if after is not None and set(after.statuses) != set(before.statuses):
+            result.status_changed.append((code, before.statuses, after.statuses))
+    return result

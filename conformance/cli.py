@@ -1,0 +1,93 @@
+"""``python -m conformance``: list, lint and diff catalogs; write the format's schema."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .catalog import CatalogError, builtin_names, diff_catalogs, load_catalog
+
+
+def _list(_: argparse.Namespace) -> int:
+    for name in builtin_names():
+        try:
+            catalog = load_catalog(name)
+        except CatalogError as exc:
+            print(f"{name:<24} BROKEN ({len(exc.problems)} problems; run: python -m conformance lint {name})")
+            continue
+        provokable = sum(1 for entry in catalog.errors if entry.provokable)
+        print(
+            f"{name:<24} {len(catalog.errors):>3} codes  {provokable:>3} provokable  "
+            f"{len(catalog.probes):>3} probes  {catalog.api.title}"
+        )
+    return 0
+
+
+def _lint(args: argparse.Namespace) -> int:
+    failed = False
+    for target in args.catalogs:
+        try:
+            load_catalog(target)
+        except CatalogError as exc:
+            failed = True
+            for problem in exc.problems:
+                print(problem)
+    return 1 if failed else 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    try:
+        old, new = load_catalog(args.old), load_catalog(args.new)
+    except CatalogError as exc:
+        for problem in exc.problems:
+            print(problem)
+        return 2
+    result = diff_catalogs(old, new)
+    for line in result.lines():
+        print(line)
+    if not result.lines():
+        print("no code added, removed or changed")
+    return 1 if result.breaking else 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .catalog import schema
+
+    if args.check:
+        current = schema.SCHEMA_PATH.read_text(encoding="utf-8") if schema.SCHEMA_PATH.exists() else ""
+        if current != schema.render():
+            print(f"{schema.SCHEMA_PATH.name} is out of date: run python -m conformance schema")
+            return 1
+        return 0
+    print(schema.write())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m conformance", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("list", help="built-in catalogs with their code counts").set_defaults(run=_list)
+    lint = commands.add_parser("lint", help="schema and semantic checks; exit 1 on any problem")
+    lint.add_argument("catalogs", nargs="+", metavar="PATH|NAME")
+    lint.set_defaults(run=_lint)
+    diff = commands.add_parser("diff", help="append-only check: exit 1 if NEW breaks OLD")
+    diff.add_argument("old", metavar="OLD")
+    diff.add_argument("new", metavar="NEW")
+    diff.set_defaults(run=_diff)
+    schema = commands.add_parser("schema", help="write catalogs/catalog.schema.json from the model")
+    schema.add_argument("--check", action="store_true", help="exit 1 if the committed schema is stale")
+    schema.set_defaults(run=_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
