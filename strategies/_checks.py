@@ -92,7 +92,16 @@ def nasty_first(nasty: Sequence[Any], generated: SearchStrategy[Any]) -> SearchS
     ``one_of`` shrinks towards its first branch and ``sampled_from`` towards
     its first element, so a failing example ends on the simplest nasty value.
     """
-    nasty = list(dict.fromkeys(nasty))  # de-duplicate, keep order
+    # De-duplicate but keep order; keyed on type too, because 1 == True == 1.0
+    # and unhashable JSON values (lists, dicts) must survive.
+    seen: set[tuple[type, str]] = set()
+    unique = []
+    for value in nasty:
+        key = (type(value), repr(value))
+        if key not in seen:
+            seen.add(key)
+            unique.append(value)
+    nasty = unique
     if not nasty:
         return generated
     return st.one_of(st.sampled_from(nasty), generated)

@@ -1,0 +1,483 @@
+"""Field formats: emails, dates, URLs, enums, numeric ranges, lengths and JSON types."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+from hypothesis.strategies import SearchStrategy
+
+from ._checks import check_bool, check_choice, check_int, check_number, nasty_first
+
+__all__ = [
+    "JSON_TYPES",
+    "emails",
+    "invalid_dates",
+    "invalid_emails",
+    "invalid_urls",
+    "https_urls",
+    "json_values_not_of_type",
+    "numbers_outside",
+    "strings_too_long",
+    "valid_dates",
+    "values_outside_enum",
+]
+
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+_LOWER_DIGITS = _LOWER + "0123456789"
+# Real, delegated TLDs only: email-validator (and servers) reject special-use
+# names such as .test, .local, .invalid.
+_TLDS = ("com", "org", "net", "io", "dev", "co", "uk", "de", "app", "info")
+
+
+def _labels() -> SearchStrategy[str]:
+    # LDH label that neither starts nor ends with a hyphen (RFC 1035 section 2.3.1).
+    return st.builds(
+        lambda a, mid, z: a + mid + z if mid or z else a,
+        st.sampled_from(_LOWER),
+        st.text(_LOWER_DIGITS + "-", max_size=10),
+        st.text(_LOWER_DIGITS, max_size=1),
+    ).map(lambda s: s if not s.endswith("-") else s + "x")
+
+
+def _domains() -> SearchStrategy[str]:
+    return st.builds(
+        lambda labels, tld: ".".join([*labels, tld]),
+        st.lists(_labels(), min_size=1, max_size=3),
+        st.sampled_from(_TLDS),
+    )
+
+
+# ---------------------------------------------------------------- emails
+
+def emails() -> SearchStrategy[str]:
+    """RFC 5321 / RFC 5322 addr-spec: conventional ASCII ``local@domain.tld`` addresses.
+
+    Dot-atom local parts (letters, digits, ``._%+-'``, no leading, trailing or
+    doubled dots) at a real TLD, so even strict validators accept them.
+    """
+    atom = st.text(_LOWER_DIGITS + "_%+-'", min_size=1, max_size=12)
+    local = st.lists(atom, min_size=1, max_size=3).map(".".join)
+    generated = st.builds(lambda lp, d: f"{lp}@{d}", local, _domains())
+    return nasty_first(
+        ["a@example.com", "user+tag@example.com", "first.last@example.org", "x@sub.example.co.uk", "o'brien@example.net"],
+        generated,
+    )
+
+
+_NASTY_EMAILS = (
+    "",
+    "plainaddress",
+    "@example.com",
+    "user@",
+    "user@@example.com",
+    "user@example",  # no dot in the domain
+    "user..dots@example.com",
+    ".user@example.com",
+    "user.@example.com",
+    "user@-example.com",
+    "user@example..com",
+    "user name@example.com",
+    "user@exam ple.com",
+    "<user@example.com>",
+    "User <user@example.com>",
+    " user@example.com",
+    "user@example.com ",
+    "user@example.com.",
+    "a" * 65 + "@example.com",  # local part > 64 octets (RFC 5321 section 4.5.3.1.1)
+    "user@localhost",
+    "user@example.com,other@example.com",
+    "user@exa_mple.com",
+    'us"er@example.com',
+)
+
+
+def _no_at(e: str, i: int) -> str:
+    return e.replace("@", "")
+
+
+def _insert_at_local(e: str, i: int, bad: str) -> str:
+    local, domain = e.split("@", 1)
+    p = i % (len(local) + 1)
+    return local[:p] + bad + local[p:] + "@" + domain
+
+
+_EMAIL_MUTATIONS: tuple[Callable[[str, int], str], ...] = (
+    _no_at,
+    lambda e, i: e.replace("@", "@@"),
+    lambda e, i: "." + e,
+    lambda e, i: e.replace("@", ".@"),
+    lambda e, i: e.replace("@", "..x@") if i % 2 else e.replace(".", "..", 1),
+    lambda e, i: _insert_at_local(e, i, " ()<>[]:;,\\\"@"[i % 13]),
+    lambda e, i: e.rsplit(".", 1)[0].split("@")[0] + "@" + e.split("@")[1].split(".")[0],  # no TLD
+    lambda e, i: "x" * (65 + i % 8) + "@" + e.split("@", 1)[1],
+    lambda e, i: e + ".",
+    lambda e, i: e.split("@")[0] + "@",
+    lambda e, i: "@" + e.split("@")[1],
+    lambda e, i: e.replace("@", "@-"),
+    lambda e, i: (" ", "\t", "")[i % 3] + e + ("", " ", "\n")[i % 3],
+)
+
+
+def invalid_emails() -> SearchStrategy[str]:
+    """RFC 5321 / RFC 5322 addr-spec (violated): strings that are not a deliverable-syntax email address.
+
+    Missing or doubled ``@``, bad dots, spaces and specials in the local part,
+    missing TLD, local part over 64 octets, trailing dot, display-name form,
+    surrounding whitespace, special-use domains such as ``localhost``.
+    """
+    generated = st.builds(
+        lambda m, e, i: m(e, i),
+        st.sampled_from(_EMAIL_MUTATIONS),
+        st.builds(lambda lp, d: f"{lp}@{d}", st.text(_LOWER, min_size=1, max_size=10), _domains()),
+        st.integers(0, 63),
+    )
+    return nasty_first(_NASTY_EMAILS, generated)
+
+
+# ---------------------------------------------------------------- dates
+
+def valid_dates(*, min_year: int = 1, max_year: int = 9999) -> SearchStrategy[str]:
+    """RFC 3339 full-date: ``YYYY-MM-DD`` naming a real calendar day.
+
+    Leap days and year/month ends come first.
+    """
+    lo = check_int("min_year", min_year, min_value=1, max_value=9999)
+    hi = check_int("max_year", max_year, min_value=1, max_value=9999)
+    if hi < lo:
+        raise InvalidArgument(f"max_year={hi!r} must be >= min_year={lo!r}")
+    nasty = ["2024-02-29", "2000-02-29", "1970-01-01", "2023-12-31", "9999-12-31", "0001-01-01"]
+    nasty = [d for d in nasty if lo <= int(d[:4]) <= hi]
+    generated = st.dates(dt.date(lo, 1, 1), dt.date(hi, 12, 31)).map(dt.date.isoformat)
+    return nasty_first(nasty, generated)
+
+
+_NASTY_DATES = (
+    "",
+    "2023-02-30",
+    "2023-02-29",  # not a leap year
+    "1900-02-29",  # century, not a leap year
+    "2023-13-01",
+    "2023-00-10",
+    "2023-01-00",
+    "2023-01-32",
+    "2023-04-31",
+    "01/02/2023",
+    "2023/01/05",
+    "2023-1-5",
+    "20230105",
+    "23-01-05",
+    "2023-01-05T00:00:00Z",
+    "2023-01-05 10:00",
+    " 2023-01-05",
+    "2023-01-05\n",
+    "2023-W01-1",  # ISO 8601 week date: not an RFC 3339 full-date
+    "2023-001",  # ordinal date
+    "+2023-01-05",
+    "2023-01-5",
+    "０２０２３-01-05",
+    "today",
+    "0000-01-01",  # year 0 does not exist in the proleptic Gregorian calendar
+)
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _impossible_day(y: int, m: int, k: int) -> str:
+    leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+    last = _MONTH_DAYS[m - 1] + (1 if m == 2 and leap else 0)
+    return f"{y:04d}-{m:02d}-{last + 1 + k % (99 - last):02d}"
+
+
+_DATE_MUTATIONS: tuple[Callable[[dt.date, int], str], ...] = (
+    lambda d, k: _impossible_day(d.year, d.month, k),
+    lambda d, k: f"{d.year:04d}-{13 + k % 87:02d}-{d.day:02d}",
+    lambda d, k: f"{d.year:04d}-00-{d.day:02d}",
+    lambda d, k: f"{d.year:04d}-{d.month:02d}-00",
+    lambda d, k: d.strftime("%d/%m/") + f"{d.year:04d}",
+    lambda d, k: d.strftime("%m/%d/") + f"{d.year:04d}",
+    lambda d, k: f"{d.year:04d}/{d.month:02d}/{d.day:02d}",
+    lambda d, k: f"{d.year:04d}{d.month:02d}{d.day:02d}",
+    lambda d, k: f"{d.year:04d}-{d.month}-{d.day}" if d.month < 10 or d.day < 10 else f"{d.year}-{d.month:03d}-{d.day}",
+    lambda d, k: f"{d.year % 100:02d}-{d.month:02d}-{d.day:02d}",
+    lambda d, k: d.isoformat() + ("T00:00:00Z", "T12:30:00+02:00", " 00:00", "T00:00")[k % 4],
+    lambda d, k: (" ", "\t", "")[k % 3] + d.isoformat() + ("", " ", "\n")[k % 3],
+    lambda d, k: f"{d.year:04d}.{d.month:02d}.{d.day:02d}",
+)
+
+
+def invalid_dates() -> SearchStrategy[str]:
+    """RFC 3339 full-date (violated): impossible calendar dates and other date formats.
+
+    Day 0 or past the month's end (``2023-02-30``), month 0 or above 12,
+    ``DD/MM/YYYY`` and ``MM/DD/YYYY``, missing zero padding, compact
+    ``YYYYMMDD``, two-digit years, date-times, week and ordinal dates,
+    surrounding whitespace.
+    """
+    generated = st.builds(
+        lambda m, d, k: m(d, k),
+        st.sampled_from(_DATE_MUTATIONS),
+        st.dates(dt.date(1000, 1, 1), dt.date(9999, 12, 31)),
+        st.integers(0, 255),
+    )
+    return nasty_first(_NASTY_DATES, generated)
+
+
+# ---------------------------------------------------------------- URLs
+
+def https_urls() -> SearchStrategy[str]:
+    """RFC 3986 absolute URI with the ``https`` scheme, a registered-name host and an optional path and query."""
+    path = st.lists(st.text(_LOWER_DIGITS + "-._~", min_size=1, max_size=8), max_size=3).map(
+        lambda segs: "".join("/" + s for s in segs)
+    )
+    query = st.one_of(st.just(""), st.builds(lambda k, v: f"?{k}={v}", st.text(_LOWER, min_size=1, max_size=5), st.text(_LOWER_DIGITS, max_size=5)))
+    generated = st.builds(lambda d, p, q: f"https://{d}{p}{q}", _domains(), path, query)
+    return nasty_first(
+        ["https://example.com", "https://example.com/", "https://example.com/callback?x=1", "https://api.example.co.uk:8443/hooks/a-b_c"],
+        generated,
+    )
+
+
+_NASTY_URLS = (
+    "",
+    " ",
+    "example.com",  # no scheme
+    "/relative/path",
+    "relative/path",
+    "//example.com/path",  # scheme-relative
+    "https://",
+    "https:///path",  # no host
+    "https:/example.com",
+    "https//example.com",
+    "https://exa mple.com",
+    "https://example.com/a b",
+    " https://example.com",
+    "https://example.com\n",
+    "https://example.com:99999",
+    "https://example.com:port",
+    "https://[::1",
+    "ht tp://example.com",
+    "javascript:alert(1)",
+    "mailto:user@example.com",
+    "ftp://example.com/file",
+    "file:///etc/passwd",
+    "https://user@",
+    "://example.com",
+)
+
+
+_URL_MUTATIONS: tuple[Callable[[str, int], str], ...] = (
+    lambda u, i: u.split("://", 1)[1],  # scheme dropped
+    lambda u, i: "//" + u.split("://", 1)[1],
+    lambda u, i: "/" + u.split("://", 1)[1].split("/", 1)[-1],  # relative path
+    lambda u, i: "https:///" + u.split("://", 1)[1].split("/", 1)[-1],  # no host
+    lambda u, i: u.replace("://", ":/", 1),
+    lambda u, i: u.replace("://", "//", 1),
+    lambda u, i: u[: 8 + i % max(1, len(u) - 8)] + (" ", "\t", "\n", "%zz", "<", "|")[i % 6] + u[8 + i % max(1, len(u) - 8):],
+    lambda u, i: (" ", "\t")[i % 2] + u,
+    lambda u, i: u.replace("https://", ("ftp://", "ws://", "gopher://", "javascript://")[i % 4], 1),
+    lambda u, i: u.split("/", 3)[0] + "//" + u.split("/", 3)[2] + ":" + str(65536 + i * 1000) + "/",
+    lambda u, i: u.split("/", 3)[0] + "//" + u.split("/", 3)[2] + ":" + ("abc", "-1", "8o")[i % 3],
+)
+
+
+def invalid_urls(*, require_https: bool = True) -> SearchStrategy[str]:
+    """RFC 3986 (violated): strings that are not absolute ``https`` URLs with a host.
+
+    Plain ``http`` (only when ``require_https``), malformed schemes and
+    separators, relative references, missing host, spaces, invalid ports,
+    non-web schemes.
+    """
+    require_https = check_bool("require_https", require_https)
+    nasty = list(_NASTY_URLS)
+    mutations = list(_URL_MUTATIONS)
+    if require_https:
+        nasty[2:2] = ["http://example.com", "http://example.com/callback"]
+        mutations.append(lambda u, i: "http://" + u.split("://", 1)[1])
+    generated = st.builds(lambda m, u, i: m(u, i), st.sampled_from(mutations), https_urls(), st.integers(0, 63))
+    return nasty_first(nasty, generated)
+
+
+# ---------------------------------------------------------------- enums
+
+_Scalar = str | int | float | bool | None
+
+
+def _same_json(a: object, b: object) -> bool:
+    # JSON equality: true != 1 (Python says True == 1), but 1 == 1.0.
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if a is None or b is None:
+        return a is b
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
+    return a == b
+
+
+def values_outside_enum(*, values: Sequence[_Scalar]) -> SearchStrategy[Any]:
+    """JSON Schema ``enum`` (violated): JSON values equal to none of ``values``.
+
+    Near misses first: re-cased, padded, truncated and extended members,
+    empty string, ``null``, numbers-as-strings and the other JSON type; then
+    random strings and integers.  Comparison follows JSON (``true != 1``).
+    """
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
+        raise InvalidArgument(f"values={values!r} must be a non-empty list of JSON scalars")
+    for v in values:
+        if not isinstance(v, (str, int, float, bool)) and v is not None:
+            raise InvalidArgument(f"values must contain only JSON scalars, got {v!r}")
+        if isinstance(v, float) and not math.isfinite(v):
+            raise InvalidArgument(f"values must contain only finite numbers, got {v!r}")
+    members = list(values)
+
+    def outside(x: object) -> bool:
+        return not any(_same_json(x, v) for v in members)
+
+    near: list[Any] = ["", " ", None, True, False, 0, -1, "null", "undefined"]
+    for v in members:
+        if isinstance(v, str):
+            near += [v.upper(), v.lower(), v.title(), v.swapcase(), " " + v, v + " ", v[:-1], v + "x", v + "\x00"]
+            near.append(v.replace("_", "-") if "_" in v else v.replace("-", "_"))
+        elif isinstance(v, bool):
+            near += [str(v).lower(), int(v)]
+        elif isinstance(v, (int, float)):
+            near += [str(v), v + 1, v - 1]
+            if isinstance(v, int):
+                near.append(v + 0.5)
+    near = [x for x in near if outside(x)]
+    generated = st.one_of(
+        st.text(max_size=20),
+        st.integers(),
+        st.sampled_from([m for m in members if isinstance(m, str)] or ["x"]).map(lambda s: s + "_"),
+    ).filter(outside)
+    return nasty_first(near, generated)
+
+
+# ---------------------------------------------------------------- numbers
+
+def numbers_outside(
+    *,
+    minimum: int | float | None = None,
+    maximum: int | float | None = None,
+    integer: bool = True,
+) -> SearchStrategy[int | float]:
+    """JSON Schema ``minimum``/``maximum`` (violated): numbers below minimum or above maximum (inclusive bounds).
+
+    The values just outside come first (``minimum - 1`` / ``maximum + 1`` for
+    integers, the adjacent float for floats), then far-out values such as
+    ``2**63`` and random ones.  With ``integer=False`` the values are floats;
+    NaN and infinities are excluded because JSON cannot carry them.
+    """
+    integer = check_bool("integer", integer)
+    if minimum is None and maximum is None:
+        raise InvalidArgument("at least one of minimum= or maximum= is required")
+    lo = None if minimum is None else check_number("minimum", minimum)
+    hi = None if maximum is None else check_number("maximum", maximum)
+    if lo is not None and hi is not None and hi < lo:
+        raise InvalidArgument(f"maximum={hi!r} must be >= minimum={lo!r}")
+    nasty: list[int | float] = []
+    parts: list[SearchStrategy[Any]] = []
+    if integer:
+        for name, b in (("minimum", lo), ("maximum", hi)):
+            if isinstance(b, float) and not b.is_integer():
+                raise InvalidArgument(f"{name}={b!r} must be a whole number when integer=True")
+        if lo is not None:
+            below = int(lo) - 1
+            nasty += [below, below - 1]
+            far = [-(2**31) - 1, -(2**53) - 1, -(2**63) - 1, -(2**64)]
+            nasty += [x for x in far if x < lo]
+            parts.append(st.integers(max_value=below))
+        if hi is not None:
+            above = int(hi) + 1
+            nasty += [above, above + 1]
+            far = [2**31, 2**53 + 1, 2**63, 2**64]
+            nasty += [x for x in far if x > hi]
+            parts.append(st.integers(min_value=above))
+    else:
+        if lo is not None:
+            below = math.nextafter(float(lo), -math.inf)
+            nasty += [below, float(lo) - 1.0, -1.7976931348623157e308]
+            parts.append(st.floats(max_value=below, allow_nan=False, allow_infinity=False))
+        if hi is not None:
+            above = math.nextafter(float(hi), math.inf)
+            nasty += [above, float(hi) + 1.0, 1.7976931348623157e308]
+            parts.append(st.floats(min_value=above, allow_nan=False, allow_infinity=False))
+        nasty = [x for x in nasty if math.isfinite(x) and ((lo is not None and x < lo) or (hi is not None and x > hi))]
+    return nasty_first(nasty, st.one_of(parts))
+
+
+# ---------------------------------------------------------------- lengths
+
+def strings_too_long(*, max_length: int) -> SearchStrategy[str]:
+    """JSON Schema ``maxLength`` (violated): strings of more than max_length code points.
+
+    Exactly ``max_length + 1`` ASCII letters is the minimal example; then
+    multi-byte and astral characters (longer in UTF-8 and UTF-16 too) and
+    random lengths up to twice the limit.
+    """
+    n = check_int("max_length", max_length, min_value=0, max_value=10_000_000)
+    nasty = ["a" * (n + 1), "é" * (n + 1), "😀" * (n + 1), "a" * (n + 2), "a" * (2 * n + 1)]
+    generated = st.builds(
+        lambda core, c, extra: core + c * (n + 1 + extra - len(core)) if len(core) <= n else core,
+        st.text(max_size=min(n + 1, 32)),
+        st.sampled_from("ab 0é😀"),
+        st.integers(0, max(n, 1)),
+    )
+    return nasty_first(nasty, generated)
+
+
+# ---------------------------------------------------------------- JSON types
+
+JSON_TYPES = ("string", "integer", "number", "boolean", "object", "array", "null")
+
+_EXAMPLE_BY_TYPE: dict[str, list[Any]] = {
+    "string": ["", "1", "true", "null", "string"],
+    "integer": [0, 1, -1, 2**53],
+    "number": [0.5, -1.5, 1e300],
+    "boolean": [True, False],
+    "object": [{}, {"a": 1}],
+    "array": [[], [1], ["a"]],
+    "null": [None],
+}
+
+
+def _values_of(kind: str) -> SearchStrategy[Any]:
+    scalar = st.one_of(st.none(), st.booleans(), st.integers(-10, 10), st.text(max_size=5))
+    if kind == "string":
+        return st.text(max_size=20)
+    if kind == "integer":
+        return st.integers()
+    if kind == "number":
+        # Non-integral floats only: 1.0 is an integer in JSON Schema.
+        return st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: not x.is_integer())
+    if kind == "boolean":
+        return st.booleans()
+    if kind == "null":
+        return st.none()
+    if kind == "array":
+        return st.lists(scalar, max_size=4)
+    return st.dictionaries(st.text(max_size=5), scalar, max_size=4)
+
+
+def json_values_not_of_type(*, expected: str) -> SearchStrategy[Any]:
+    """RFC 8259 / JSON Schema ``type`` (violated): JSON values whose type is not ``expected``.
+
+    ``expected`` is one of string, integer, number, boolean, object, array,
+    null.  "number" excludes integers; "integer" gets non-integral numbers
+    and other types (``1.0`` counts as an integer, so it is never produced).
+    Typical mistakes come first: ``"1"`` for integer, ``"true"`` for boolean.
+    """
+    check_choice("expected", expected, JSON_TYPES)
+    excluded = {expected} | ({"integer"} if expected == "number" else set())
+    others = [k for k in JSON_TYPES if k not in excluded]
+    nasty: list[Any] = []
+    for k in others:
+        nasty += _EXAMPLE_BY_TYPE[k]
+    if expected == "integer":
+        others = [*others, "number"]  # non-integral numbers are not integers
+        nasty = [0.5, *nasty]
+    return nasty_first(nasty, st.one_of([_values_of(k) for k in others]))

@@ -1,0 +1,141 @@
+"""Phone numbers: valid E.164 strings and near-misses that are not E.164.
+
+Valid numbers are derived from libphonenumber's per-region example numbers
+(``phonenumbers.example_number_for_type``), optionally with their last digits
+varied and re-validated, so every value passes ``is_valid_number``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import phonenumbers
+from hypothesis import strategies as st
+from hypothesis.strategies import SearchStrategy
+
+from ._checks import nasty_first
+
+__all__ = ["e164_phone_numbers", "non_e164_phone_numbers"]
+
+_E164 = phonenumbers.PhoneNumberFormat.E164
+_TYPES = (
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE,
+    phonenumbers.PhoneNumberType.TOLL_FREE,
+)
+# Well-known fictional / documentation numbers read best in failure reports.
+_PREFERRED = ("US", "GB", "DE", "FR", "KE", "NG", "IN", "JP", "BR", "AU")
+
+
+@functools.cache
+def _examples() -> tuple[str, ...]:
+    # Computed lazily (about 0.4 s): importing the package must stay cheap.
+    regions = list(_PREFERRED) + sorted(set(phonenumbers.SUPPORTED_REGIONS) - set(_PREFERRED))
+    found: dict[str, None] = {}
+    for region in regions:
+        for kind in _TYPES:
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is not None and phonenumbers.is_valid_number(number):
+                found[phonenumbers.format_number(number, _E164)] = None
+    return tuple(found)
+
+
+def _is_valid_e164(s: str) -> bool:
+    try:
+        number = phonenumbers.parse(s, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number) and phonenumbers.format_number(number, _E164) == s
+
+
+def e164_phone_numbers() -> SearchStrategy[str]:
+    """ITU-T E.164: ``+`` then country code and subscriber number, at most 15 digits, valid per libphonenumber.
+
+    Region example numbers first (US ``+12015550123`` is the minimal example),
+    then examples with their last 1-4 digits varied (kept only if still valid).
+    """
+    examples = _examples()
+    varied = st.builds(
+        lambda e, tail: e[: -len(tail)] + tail,
+        st.sampled_from(examples),
+        st.text("0123456789", min_size=1, max_size=4),
+    ).filter(_is_valid_e164)
+    return st.one_of(st.sampled_from(examples), varied)
+
+
+_NASTY_NON_E164 = (
+    "",
+    "+",
+    "+1",
+    "12015550123",  # no plus
+    "+012015550123",  # country code cannot start with 0
+    "0012015550123",  # international dialling prefix instead of +
+    "+1 201-555-0123",  # spaces and dashes
+    "+1-201-555-0123",
+    "(201) 555-0123",  # national format
+    "+44 (0)20 7946 0958",
+    "+1201555O123",  # letter O instead of zero
+    "+1234567890123456",  # 16 digits
+    " +12015550123",
+    "+12015550123 ",
+    "tel:+1-201-555-0123",
+    "++12015550123",
+    "+１２０１５５５０１２３",  # fullwidth digits
+)
+
+
+def _national(e: str, i: int) -> str:
+    return phonenumbers.format_number(phonenumbers.parse(e, None), phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def _international(e: str, i: int) -> str:
+    return phonenumbers.format_number(phonenumbers.parse(e, None), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _too_long(e: str, i: int) -> str:
+    digits = len(e) - 1
+    return e + "1234567890"[: max(1, 16 - digits + i % 3)]
+
+
+def _letter(e: str, i: int) -> str:
+    p = 2 + i % (len(e) - 2)
+    return e[:p] + "OIlABx"[i % 6] + e[p + 1:]
+
+
+_PHONE_MUTATIONS: tuple[Callable[[str, int], str], ...] = (
+    lambda e, i: e[1:],  # no plus
+    lambda e, i: "+0" + e[1:],
+    lambda e, i: "00" + e[1:],
+    _too_long,
+    _letter,
+    _international,  # "+44 20 7946 0958": spaces
+    lambda e, i: _international(e, i).replace(" ", "-"),
+    _national,
+    lambda e, i: (" ", "\t", "")[i % 3] + e + ("", " ", "\n")[i % 3],
+    lambda e, i: "tel:" + e,
+    lambda e, i: "+" + "".join(chr(0xFF10 + int(c)) for c in e[1:]),
+    lambda e, i: e[: 2 + i % 4] + " " + e[2 + i % 4:],
+)
+
+
+def _ensure_not_e164(s: str) -> str:
+    # _national can in principle return an E.164-looking string; make sure
+    # every value really breaks the rule.
+    return s if not _is_valid_e164(s) else s[1:]
+
+
+def non_e164_phone_numbers() -> SearchStrategy[str]:
+    """ITU-T E.164 (violated): phone-number-like strings that are not canonical E.164.
+
+    Missing ``+``, country code starting with 0, ``00`` prefix, more than 15
+    digits, letters, spaces or dashes, national format, surrounding
+    whitespace, ``tel:`` URIs, fullwidth digits, empty and ``+`` alone.
+    """
+    generated = st.builds(
+        lambda m, e, i: _ensure_not_e164(m(e, i)),
+        st.sampled_from(_PHONE_MUTATIONS),
+        st.sampled_from(_examples()),
+        st.integers(0, 63),
+    )
+    return nasty_first(_NASTY_NON_E164, generated)
