@@ -17,7 +17,6 @@ Unknown routes / methods go through ``route_not_found`` (after authentication wh
 """
 from __future__ import annotations
 
-import copy
 import json
 import traceback
 from dataclasses import dataclass, field
@@ -257,11 +256,10 @@ class ApiDefinition:
         f = ctx.fault
         hit = f is not None and f.matches(err.code, err.status)
         if hit and f.kind in ("wrong-status", "code-case", "unknown-code"):
-            err = copy.copy(err)
             if f.kind == "wrong-status":
-                err.status = int(f.param)
+                err = err.clone(status=int(f.param))
             else:
-                err.code = f.param
+                err = err.clone(code=f.param)
         env = self.envelope
         body = env.body(err, ctx)
         headers = env.headers(err, ctx)

@@ -22,6 +22,13 @@ class ApiError(Exception):
         self.headers = dict(headers or {})
         self.extras = extras
 
+    def clone(self, **changes: Any) -> "ApiError":
+        """A copy with ``code`` / ``status`` / ``message`` changed."""
+        new = ApiError(changes.get("code", self.code), changes.get("status", self.status),
+                       changes.get("message", self.message), headers=dict(self.headers),
+                       **dict(self.extras))
+        return new
+
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return f"ApiError({self.code!r}, {self.status}, {self.message!r}, extras={self.extras!r})"
 
