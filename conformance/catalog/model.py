@@ -9,9 +9,9 @@ its location in the file.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, StringConstraints, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 Provenance = Literal["seed", "public-docs", "inferred"]
 HttpStatus = int
@@ -301,7 +301,9 @@ class Probe(_Strict):
     concurrency: int = Field(4, ge=2, le=64, description="idempotency concurrent: how many requests share one key.")
     burst: Burst | None = None
     max_examples: int | None = Field(None, ge=1)
-    markers: list[str] = Field(default_factory=list)
+    markers: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]] = Field(
+        default_factory=list, description="Extra pytest markers for this probe's test."
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> Probe:

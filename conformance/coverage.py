@@ -1,0 +1,109 @@
+"""Per-code verdicts of a run: pass, fail, not-exercised, not-provokable, planned.
+
+A code passes when a probe that expects it received it and every check held; it fails
+when a probe that expects it got a failing answer, or when it was received with a
+violation anywhere in the run. Planned codes that surfaced as their stand-in, as the
+catalog says they do today, are 'planned'.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .catalog.model import Catalog
+from .engine.record import Observation
+
+VERDICTS = ("pass", "fail", "not-exercised", "not-provokable", "planned")
+
+
+@dataclass
+class CodeCoverage:
+    code: str
+    statuses: tuple[int, ...]
+    category: str
+    verdict: str
+    probes: set[str] = field(default_factory=set)
+    requests: int = 0
+    observed_statuses: Counter = field(default_factory=Counter)
+    first_failure: Observation | None = None
+    reason: str | None = None
+
+
+@dataclass
+class CatalogCoverage:
+    catalog: Catalog
+    codes: dict[str, CodeCoverage]
+    unknown_codes: Counter = field(default_factory=Counter)
+    requests: int = 0
+
+    def count(self, verdict: str) -> int:
+        return sum(1 for code in self.codes.values() if code.verdict == verdict)
+
+    @property
+    def exercised(self) -> int:
+        return sum(1 for code in self.codes.values() if code.verdict in ("pass", "fail", "planned"))
+
+
+def _category(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(value)
+    return value or "uncategorised"
+
+
+def compute(catalog: Catalog, observations: list[Observation]) -> CatalogCoverage:
+    codes = {
+        entry.code: CodeCoverage(
+            code=entry.code,
+            statuses=entry.statuses,
+            category=_category(entry.category),
+            verdict="not-exercised" if entry.provokable else "not-provokable",
+            reason=entry.not_provokable_reason,
+        )
+        for entry in catalog.errors
+    }
+    result = CatalogCoverage(catalog=catalog, codes=codes)
+    passed: set[str] = set()
+    failed: set[str] = set()
+    planned: set[str] = set()
+    for obs in observations:
+        result.requests += 1
+        if obs.code is not None and obs.code not in codes:
+            result.unknown_codes[obs.code] += 1
+        touched = set(obs.expected)
+        if obs.code in codes:
+            touched.add(obs.code)
+        for code in touched:
+            if code not in codes:
+                continue
+            cov = codes[code]
+            cov.requests += 1
+            cov.probes.add(obs.probe)
+            if obs.status is not None:
+                cov.observed_statuses[obs.status] += 1
+            if not obs.passed and (code in obs.expected or obs.code == code):
+                failed.add(code)
+                if cov.first_failure is None:
+                    cov.first_failure = obs
+            elif obs.passed and code in obs.expected:
+                if obs.code == code:
+                    passed.add(code)
+                elif any(note.startswith(f"planned code {code} ") for note in obs.notes):
+                    planned.add(code)
+    for code, cov in codes.items():
+        if code in failed:
+            cov.verdict = "fail"
+        elif code in passed:
+            cov.verdict = "pass"
+        elif code in planned:
+            cov.verdict = "planned"
+    return result
+
+
+def summary_line(cov: CatalogCoverage) -> str:
+    total = len(cov.codes)
+    return (
+        f"{cov.catalog.api.name}: {total} codes, {cov.exercised} exercised, {cov.count('pass')} conforming, "
+        f"{cov.count('fail')} failing, {cov.count('planned')} planned, {cov.count('not-exercised')} not exercised, "
+        f"{cov.count('not-provokable')} not provokable"
+    )

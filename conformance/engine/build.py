@@ -1,0 +1,175 @@
+"""Turning a probe step into an HTTP request.
+
+Placeholders (``{name}``) are filled from the probe's variables: values captured by
+earlier steps and the built-ins ``{uuid}`` (RFC 4122 version 4), ``{ulid}`` and
+``{unique}``, each drawn once per probe run so that "create twice" sends the same body.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import secrets as _random
+import string
+import time
+import uuid
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from ..catalog.model import Catalog, Step, Vary
+from .transport import OutgoingRequest
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+NOTHING: Any = object()  # "no varied value" (None is a real value: an omitted credential)
+
+
+def new_ulid() -> str:
+    """A ULID: 48-bit millisecond time + 80 random bits, Crockford base32 (ulid/spec)."""
+    value = (int(time.time() * 1000) << 80) | int.from_bytes(os.urandom(10), "big")
+    return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
+
+
+class Variables(dict):
+    """Captured values plus lazily drawn built-ins, fixed for one probe run."""
+
+    _BUILTINS = {
+        "uuid": lambda: str(uuid.uuid4()),
+        "ulid": new_ulid,
+        "unique": lambda: "c" + _random.token_hex(6),
+    }
+
+    def __missing__(self, key: str) -> Any:
+        if key in self._BUILTINS:
+            value = self._BUILTINS[key]()
+            self[key] = value
+            return value
+        raise KeyError(key)
+
+
+def fill(value: Any, variables: Variables) -> Any:
+    """Replace placeholders in strings, recursively; an exact "{name}" keeps the value's type."""
+    if isinstance(value, str):
+        whole = _FIELD.fullmatch(value)
+        if whole:
+            return variables[whole.group(1)]
+        return _FIELD.sub(lambda match: str(variables[match.group(1)]), value)
+    if isinstance(value, dict):
+        return {key: fill(item, variables) for key, item in value.items()}
+    if isinstance(value, list):
+        return [fill(item, variables) for item in value]
+    return value
+
+
+def set_pointer(document: Any, pointer: str, value: Any) -> Any:
+    """A copy of ``document`` with the member at RFC 6901 ``pointer`` set to ``value``."""
+    if pointer == "":
+        return value
+    document = copy.deepcopy(document)
+    tokens = [token.replace("~1", "/").replace("~0", "~") for token in pointer[1:].split("/")]
+    node = document
+    for token in tokens[:-1]:
+        node = node[int(token)] if isinstance(node, list) else node.setdefault(token, {})
+    last = tokens[-1]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+    return document
+
+
+class RequestBuilder:
+    """Builds requests for one catalog against one base URL with resolved credentials."""
+
+    def __init__(self, catalog: Catalog, base_url: str, credentials: dict[str, str]):
+        self.catalog = catalog
+        self.base_url = base_url.rstrip("/") + catalog.api.base_path.rstrip("/")
+        self.credentials = credentials
+
+    def auth_value(self, name: str) -> str:
+        value = self.credentials[name]
+        scheme = self.catalog.auth.scheme
+        return f"{scheme} {value}" if scheme else value
+
+    def idempotency_key(self) -> str:
+        """A fresh key that satisfies the catalog's idempotency rule."""
+        rule = self.catalog.idempotency
+        candidates = [str(uuid.uuid4()), uuid.uuid4().hex, "k" + _random.token_hex(8)]
+        for candidate in candidates:
+            if rule is None:
+                return candidate
+            if rule.max_length is not None and len(candidate) > rule.max_length:
+                continue
+            if rule.min_length is not None and len(candidate) < rule.min_length:
+                continue
+            if rule.pattern is not None and not re.fullmatch(rule.pattern, candidate):
+                continue
+            return candidate
+        return candidates[-1][: rule.max_length or None]
+
+    def needs_idempotency_key(self, step: Step) -> bool:
+        rule = self.catalog.idempotency
+        return rule is not None and step.idempotency_key and step.method in rule.methods
+
+    def build(
+        self,
+        step: Step,
+        variables: Variables,
+        *,
+        vary: Vary | None = None,
+        value: Any = NOTHING,
+        idempotency_key: str | None = None,
+        credential: str | None | Any = NOTHING,
+    ) -> OutgoingRequest:
+        """The request for ``step``; with ``vary``/``value``, the varied part replaced."""
+        varied = vary is not None and value is not NOTHING
+        target = vary.target if varied else None
+        path = step.path
+        if target == "path":
+            path = path.replace("{" + str(vary.name) + "}", quote(str(value), safe=""))
+        path = fill(path, variables)
+        query = {key: fill(item, variables) for key, item in step.query.items()}
+        if target == "query":
+            query[str(vary.name)] = value
+        url = self.base_url + path
+        if query:
+            url += ("&" if "?" in url else "?") + urlencode(
+                {key: (json.dumps(item) if isinstance(item, bool) else item) for key, item in query.items()}
+            )
+        headers = {key: str(fill(item, variables)) for key, item in step.headers.items()}
+        name = step.credential if credential is NOTHING else credential
+        if target == "credential":
+            if value is not None:
+                headers[self.catalog.auth.header] = value
+        elif name is not None:
+            headers[self.catalog.auth.header] = self.auth_value(name)
+        rule = self.catalog.idempotency
+        if rule is not None:
+            if target == "idempotency-key":
+                headers[rule.header] = value
+            elif self.needs_idempotency_key(step):
+                headers[rule.header] = idempotency_key or self.idempotency_key()
+        content: bytes | None = None
+        content_type = step.content_type
+        payload = fill(step.json_, variables) if step.json_ is not None else None
+        if target == "json":
+            payload = set_pointer(payload if payload is not None else {}, str(vary.name), value)
+        if target == "body":
+            content = value if isinstance(value, bytes) else str(value).encode("utf-8")
+            content_type = content_type or "application/json"
+        elif payload is not None:
+            content = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+            content_type = content_type or "application/json"
+        elif step.body is not None:
+            content = str(fill(step.body, variables)).encode("utf-8")
+        if target == "content-type":
+            content_type = value
+        if content_type is not None and not any(key.lower() == "content-type" for key in headers):
+            headers["Content-Type"] = content_type
+        return OutgoingRequest(method=step.method, url=url, headers=headers, content=content)
+
+
+def placeholders_in(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field}

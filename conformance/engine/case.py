@@ -1,0 +1,145 @@
+"""One probe bound to one target: the building blocks the suites compose.
+
+A suite module (one per scenario kind) reads like the scenario: set up, send the
+control, vary, check. Everything about HTTP, credentials, placeholders and verdicts
+lives here and below.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from ..catalog.model import Probe, Step
+from .build import NOTHING, Variables
+from .failures import ProbeSetupError
+from .judge import MISSING, Verdict, resolve_pointer
+from .target import Target
+from .transport import Exchange
+
+
+class ProbeCase:
+    def __init__(self, target: Target, probe: Probe):
+        self.target = target
+        self.probe = probe
+
+    @property
+    def expect(self) -> tuple[str, ...]:
+        return self.probe.expected_codes
+
+    def __repr__(self) -> str:
+        return f"<ProbeCase {self.target.name}:{self.probe.id}>"
+
+    # -- preconditions ------------------------------------------------------------------
+
+    def require_credentials(self) -> None:
+        """Skip (with the reason) when a credential the probe uses was not provided."""
+        needed = {step.credential for step in [*self.probe.setup, self.probe.request] if step.credential}
+        if self.probe.kind == "auth":
+            needed.add("primary")
+        missing = sorted(name for name in needed if name not in self.target.credentials)
+        if missing:
+            envs = [self.target.catalog.auth.credentials[name].env for name in missing if name in self.target.catalog.auth.credentials]
+            pytest.skip(f"credential {', '.join(missing)} not provided (set {', '.join(envs) or 'it'})")
+
+    def setup(self) -> Variables:
+        """Run the setup steps; capture what later steps need."""
+        self.require_credentials()
+        variables = Variables()
+        for index, step in enumerate(self.probe.setup, start=1):
+            exchange = self.send(variables, step=step, vary=False)
+            allowed = step.expect_status
+            if not (exchange.status in allowed if allowed else exchange.ok):
+                self._setup_problem(f"setup step {index} ({step.method} {step.path}) answered {exchange.status or exchange.error}", exchange)
+            self.capture(step, exchange, variables)
+        return variables
+
+    def capture(self, step: Step, exchange: Exchange, variables: Variables) -> None:
+        if not step.capture:
+            return
+        try:
+            body = json.loads(exchange.body)
+        except ValueError:
+            self._setup_problem(f"{step.method} {step.path}: response is not JSON, nothing to capture", exchange)
+        for name, pointer in step.capture.items():
+            value = resolve_pointer(body, pointer)
+            if value is MISSING:
+                self._setup_problem(f"{step.method} {step.path}: nothing at {pointer} to capture as {name!r}", exchange)
+            variables[name] = value
+
+    def control(self, variables: Variables) -> Exchange:
+        """Send the request unvaried (auth probes: with the primary credential); it must succeed,
+        or the probe measures its own setup rather than the API."""
+        credential = "primary" if self.probe.kind == "auth" else NOTHING
+        exchange = self.send(variables, vary=False, credential=credential)
+        if not exchange.ok:
+            self._setup_problem(
+                f"the control request (unvaried) answered {exchange.status or exchange.error}; expected 2xx", exchange
+            )
+        return exchange
+
+    def expect_success(self, exchange: Exchange, what: str) -> None:
+        """``exchange`` must be a 2xx for the scenario to go on. An error answer is still
+        judged (its envelope must conform) before it is called a setup problem."""
+        if exchange.ok:
+            return
+        if exchange.is_error:
+            self.check(exchange, expect=())
+        self._setup_problem(f"{what} answered {exchange.status or exchange.error}; expected 2xx", exchange)
+
+    def _setup_problem(self, message: str, exchange: Exchange) -> None:
+        body = exchange.body[:300].decode("utf-8", "replace")
+        self.target.recorder.add_setup_problem(self.target.name, self.probe.id, message)
+        raise ProbeSetupError(
+            message,
+            ("Probe", f"{self.target.name}:{self.probe.id}"),
+            ("Body", body or None),
+            ("Reproduce", self.target.reproducer(exchange)),
+        )
+
+    # -- sending and judging ------------------------------------------------------------
+
+    def send(
+        self,
+        variables: Variables,
+        value: Any = NOTHING,
+        *,
+        step: Step | None = None,
+        vary: bool = True,
+        allow_429: bool = False,
+        **build_args: Any,
+    ) -> Exchange:
+        step = step or self.probe.request
+        if vary and value is not NOTHING:
+            build_args.update(vary=self.probe.vary, value=value)
+        return self.target.send(step, variables, probe=self.probe, allow_429=allow_429, **build_args)
+
+    def check(self, exchange: Exchange, *, value: Any = NOTHING, expect: tuple[str, ...] | None = None) -> Verdict:
+        return self.target.check(exchange, self.probe, self.expect if expect is None else expect, value=value)
+
+    def send_many(self, variables: Variables, count: int, **build_args: Any) -> list[Exchange]:
+        """``count`` copies of the request at once (idempotency concurrency)."""
+        with ThreadPoolExecutor(max_workers=count) as pool:
+            futures = [pool.submit(self.send, variables, vary=False, **build_args) for _ in range(count)]
+            return [future.result() for future in futures]
+
+    # -- property-based variation ------------------------------------------------------
+
+    def given(self, test: Callable[[Any], None]) -> Callable[[], None]:
+        """Wrap ``test(value)`` in Hypothesis, drawing from the probe's strategy."""
+        import strategies
+
+        vary = self.probe.vary
+        if vary is None:
+            raise ProbeSetupError(f"probe {self.probe.id} has no 'vary'")
+        strategy = strategies.get(vary.strategy, **vary.args)
+        wrapped = given(value=strategy)(test)
+        overrides: dict[str, Any] = {"suppress_health_check": list(HealthCheck), "deadline": None}
+        if self.probe.max_examples is not None:
+            overrides["max_examples"] = min(self.probe.max_examples, settings().max_examples)
+        return settings(**overrides)(wrapped)

@@ -1,0 +1,387 @@
+"""The verdict engine: every response of a run passes through ``Judge.judge``.
+
+It identifies the error code (from the body or a header, as the envelope says), then
+checks, in order: transport, body syntax, media type, code known, code expected, HTTP
+status, body status, envelope schema, required headers, header echoes, leaked internals.
+The first violation is raised as its failure class; the others are listed under "Also".
+Schemas are compiled once per catalog.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from ..catalog.model import Catalog, Envelope, ErrorEntry, HeaderRule, Locator
+from . import failures as F
+from .transport import Exchange
+
+# Stack-trace shapes of the common server stacks: Python, Java/.NET, Go, Node, PHP.
+_LEAK = re.compile(
+    r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+|\n\s+at [\w$.<>]+\([\w.]*:\d+\)"
+    r"|goroutine \d+ \[|at (?:async )?[\w.<>]+ \(/[^)]+:\d+:\d+\)|Stack trace:\s*#0|\bSystem\.\w+Exception\b"
+)
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+MISSING: Any = _Missing()
+
+
+def resolve_pointer(document: Any, pointer: str) -> Any:
+    """RFC 6901 evaluation; MISSING where the pointer leads nowhere."""
+    if pointer == "":
+        return document
+    node = document
+    for token in pointer[1:].split("/"):
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return MISSING
+    return node
+
+
+def locate(locator: Locator, body: Any, headers) -> Any:
+    """The value a locator names in a response; MISSING if absent or not matching its pattern."""
+    if locator.header is not None:
+        value = headers.get(locator.header)
+        if value is None:
+            return MISSING
+    else:
+        value = resolve_pointer(body, locator.pointer or "")
+        if value is MISSING:
+            return MISSING
+    if locator.pattern is not None:
+        if not isinstance(value, str):
+            return MISSING
+        match = re.search(locator.pattern, value)
+        if not match:
+            return MISSING
+        groups = match.groupdict()
+        return groups.get("value") or (match.group(1) if match.groups() else match.group(0))
+    return value
+
+
+def _strict_json(raw: bytes) -> Any:
+    """RFC 8259 JSON: UTF-8, no NaN/Infinity (Python's json accepts them by default)."""
+
+    def reject(constant: str) -> Any:
+        raise ValueError(f"{constant} is not JSON (RFC 8259 section 6)")
+
+    return json.loads(raw.decode("utf-8"), parse_constant=reject)
+
+
+@dataclass
+class Verdict:
+    """What the engine concluded about one response."""
+
+    exchange: Exchange
+    code: str | None = None
+    entry: ErrorEntry | None = None
+    failures: list[F.ConformanceFailure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    def raise_first(self) -> None:
+        if not self.failures:
+            return
+        first = self.failures[0]
+        others = [failure.title for failure in self.failures[1:]]
+        if others:
+            first.add_context(("Also", "; ".join(dict.fromkeys(others))))
+        raise first
+
+
+class Judge:
+    """Holds one catalog's compiled checks."""
+
+    def __init__(self, catalog: Catalog, *, strict_planned: bool = False):
+        self.catalog = catalog
+        self.strict_planned = strict_planned
+        self._envelope_validators = {
+            name: Draft202012Validator(envelope.schema_) for name, envelope in catalog.envelopes.items() if envelope.schema_
+        }
+        self._entry_validators = {
+            entry.code: Draft202012Validator(entry.schema_) for entry in catalog.errors if entry.schema_
+        }
+        self._header_res: dict[str, re.Pattern[str]] = {}
+        self._json_envelopes = [(name, env) for name, env in catalog.envelopes.items() if env.body == "json"]
+        self._codes_lower = {entry.code.lower(): entry.code for entry in catalog.errors}
+
+    # -- public -------------------------------------------------------------------------
+
+    def judge(self, exchange: Exchange, expect: tuple[str, ...] = ()) -> Verdict:
+        """Judge one response. ``expect``: the codes the request must produce (empty: any
+        answer is fine, but an error answer must still conform)."""
+        verdict = Verdict(exchange=exchange)
+        if exchange.error is not None and exchange.status is None:
+            verdict.failures.append(F.TransportFailure(("Error", exchange.error)))
+            return verdict
+        if exchange.error is not None:
+            verdict.failures.append(F.TransportFailure(("Error", exchange.error), ("Received status", exchange.status)))
+        self._check_headers(verdict, self.catalog.headers.every_response)
+        status = exchange.status or 0
+        if status < 400:
+            if expect:
+                cls = F.InvalidInputAccepted if 200 <= status < 300 else F.WrongStatus
+                verdict.failures.append(
+                    cls(("Expected code", " or ".join(expect)), ("Expected status", self._statuses(expect)), ("Received status", status))
+                )
+            return verdict
+        self._judge_error(verdict, expect)
+        verdict.failures.sort(key=_rank)
+        return verdict
+
+    def suggest(self, code: str) -> str | None:
+        """'Did you mean': a catalog code equal but for case, or close in spelling."""
+        if code.lower() in self._codes_lower:
+            return self._codes_lower[code.lower()]
+        close = difflib.get_close_matches(code, [entry.code for entry in self.catalog.errors], n=1, cutoff=0.75)
+        return close[0] if close else None
+
+    # -- error responses ----------------------------------------------------------------
+
+    def _judge_error(self, verdict: Verdict, expect: tuple[str, ...]) -> None:
+        exchange = verdict.exchange
+        body: Any = MISSING
+        envelope_name: str | None = None
+        if exchange.truncated:
+            verdict.failures.append(F.UnparseableBody(("Problem", f"body larger than the {len(exchange.body)}-byte cap"), ("Received status", exchange.status)))
+            return
+        if not exchange.body:
+            envelope_name, code = self._identify_bodyless(exchange)
+            if envelope_name is None:
+                verdict.failures.append(
+                    F.UnparseableBody(("Problem", "empty body, but no catalog entry for this status has a bodiless envelope"), ("Received status", exchange.status), *self._expect_lines(expect))
+                )
+                return
+        else:
+            envelope_name, code, body = self._identify_json(verdict)
+            if envelope_name is None:
+                return
+        verdict.code = code
+        if code is None:
+            verdict.failures.append(F.UnknownCode(("Received code", "<none>"), ("Received status", exchange.status), *self._expect_lines(expect)))
+            return
+        entry = self.catalog.code(code) if isinstance(code, str) else None
+        if entry is None and envelope_name is not None and code is not None and not self.catalog.envelopes[envelope_name].code:
+            entry = self._bodyless_entry(exchange.status)
+        if entry is None:
+            suggestion = self.suggest(str(code))
+            verdict.failures.append(
+                F.UnknownCode(
+                    ("Received code", code),
+                    ("Received status", exchange.status),
+                    ("Did you mean", suggestion),
+                    *self._expect_lines(expect),
+                )
+            )
+            return
+        verdict.entry = entry
+        self._check_expected(verdict, entry, expect)
+        if exchange.status not in entry.statuses:
+            verdict.failures.append(
+                F.WrongStatus(
+                    ("Code", entry.code),
+                    ("Expected status", "/".join(map(str, entry.statuses))),
+                    ("Received status", exchange.status),
+                    ("Catalog entry", self._entry_line(entry)),
+                )
+            )
+        elif entry.provenance.status == "inferred":
+            verdict.notes.append(f"{entry.code}: status {exchange.status} matches an inferred catalog status")
+        envelope = self.catalog.envelopes[entry.envelope]
+        if body is not MISSING:
+            self._check_body_status(verdict, envelope, body)
+            self._check_schema(verdict, entry, body)
+            self._check_leak(verdict, envelope, body)
+        elif envelope.body == "json":
+            verdict.failures.append(F.EnvelopeViolation(("Code", entry.code), ("Problem", f"no body; envelope '{entry.envelope}' requires {envelope.media_type}")))
+        self._check_headers(verdict, self.catalog.headers.every_error, entry)
+        self._check_headers(verdict, entry.headers, entry)
+        if body is not MISSING:
+            for echo in envelope.echo:
+                in_body = resolve_pointer(body, echo.pointer)
+                in_header = exchange.headers.get(echo.header)
+                if in_body is not MISSING and in_header is not None and str(in_body) != in_header:
+                    verdict.failures.append(
+                        F.HeaderMismatch(("Header", f"{echo.header}: {in_header}"), ("Body", f"{echo.pointer}: {in_body}"), ("Code", entry.code))
+                    )
+
+    def _identify_bodyless(self, exchange: Exchange) -> tuple[str | None, str | None]:
+        for name, envelope in self.catalog.envelopes.items():
+            if envelope.body != "none":
+                continue
+            if envelope.code is not None:
+                code = locate(envelope.code, None, exchange.headers)
+                if code is not MISSING:
+                    return name, code
+            entry = self._bodyless_entry(exchange.status, name)
+            if entry is not None:
+                return name, entry.code
+        return None, None
+
+    def _bodyless_entry(self, status: int | None, envelope_name: str | None = None) -> ErrorEntry | None:
+        for entry in self.catalog.errors:
+            if status in entry.statuses and self.catalog.envelopes.get(entry.envelope, None) is not None:
+                if self.catalog.envelopes[entry.envelope].body == "none" and envelope_name in (None, entry.envelope):
+                    if self.catalog.envelopes[entry.envelope].code is None:
+                        return entry
+        return None
+
+    def _identify_json(self, verdict: Verdict) -> tuple[str | None, Any, Any]:
+        exchange = verdict.exchange
+        if not self._json_envelopes:
+            verdict.failures.append(F.UnparseableBody(("Problem", "a body where the catalog's envelopes have none"), ("Received status", exchange.status)))
+            return None, None, MISSING
+        try:
+            body = _strict_json(exchange.body)
+        except (UnicodeDecodeError, ValueError) as exc:
+            verdict.failures.append(
+                F.UnparseableBody(
+                    ("Problem", f"not JSON: {exc}"[:300]),
+                    ("Received status", exchange.status),
+                    ("Received media type", exchange.media_type),
+                    ("Body", _preview(exchange.body)),
+                )
+            )
+            return None, None, MISSING
+        for name, envelope in self._json_envelopes:
+            code = locate(envelope.code, body, exchange.headers) if envelope.code else MISSING
+            if code is not MISSING:
+                self._check_media_type(verdict, envelope)
+                return name, code, body
+        name, envelope = self._json_envelopes[0]
+        self._check_media_type(verdict, envelope)
+        self._check_schema(verdict, None, body, envelope_name=name)
+        verdict.failures.append(F.UnknownCode(("Received code", "<none: the envelope's code locator finds nothing>"), ("Received status", exchange.status), ("Body", _preview(exchange.body))))
+        return None, None, body
+
+    def _check_media_type(self, verdict: Verdict, envelope: Envelope) -> None:
+        received = verdict.exchange.media_type
+        if envelope.media_type and received != envelope.media_type.lower():
+            verdict.failures.append(F.WrongMediaType(("Expected media type", envelope.media_type), ("Received media type", received or "<none>")))
+
+    def _check_expected(self, verdict: Verdict, entry: ErrorEntry, expect: tuple[str, ...]) -> None:
+        if not expect or entry.code in expect:
+            return
+        for wanted in expect:
+            planned = self.catalog.code(wanted)
+            if planned is not None and planned.planned is not None and planned.planned.surfaces_as == entry.code:
+                if self.strict_planned:
+                    verdict.failures.append(
+                        F.WrongCode(("Expected code", wanted), ("Received code", entry.code), ("Note", f"{wanted} is planned and surfaces as {entry.code} today; --strict-planned demands {wanted}"))
+                    )
+                else:
+                    verdict.notes.append(f"planned code {wanted} surfaced as {entry.code}, as the catalog says")
+                return
+        verdict.failures.append(
+            F.WrongCode(
+                ("Expected code", " or ".join(expect)),
+                ("Received code", entry.code),
+                ("Received status", verdict.exchange.status),
+            )
+        )
+
+    def _check_body_status(self, verdict: Verdict, envelope: Envelope, body: Any) -> None:
+        if envelope.status is None:
+            return
+        value = locate(envelope.status, body, verdict.exchange.headers)
+        if value is MISSING:
+            return  # absence is the schema's business
+        number = envelope.status_map.get(value) if envelope.status_map and isinstance(value, str) else value
+        if number != verdict.exchange.status:
+            verdict.failures.append(
+                F.BodyStatusMismatch(("HTTP status", verdict.exchange.status), ("Body status", value), ("Body status means", number if number != value else None))
+            )
+
+    def _check_schema(self, verdict: Verdict, entry: ErrorEntry | None, body: Any, *, envelope_name: str | None = None) -> None:
+        validators = []
+        name = envelope_name or (entry.envelope if entry else None)
+        if name in self._envelope_validators:
+            validators.append(("envelope " + name, self._envelope_validators[name]))
+        if entry is not None and entry.code in self._entry_validators:
+            validators.append(("code " + entry.code, self._entry_validators[entry.code]))
+        for label, validator in validators:
+            error = next(iter(sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))), None)
+            if error is not None:
+                where = "/" + "/".join(str(part) for part in error.absolute_path)
+                verdict.failures.append(
+                    F.EnvelopeViolation(("Schema", label), ("At", where), ("Problem", error.message[:300]), ("Code", entry.code if entry else None))
+                )
+                return
+
+    def _check_headers(self, verdict: Verdict, rules: list[HeaderRule], entry: ErrorEntry | None = None) -> None:
+        for rule in rules:
+            value = verdict.exchange.headers.get(rule.name)
+            if value is None:
+                verdict.failures.append(F.MissingHeader(("Header", rule.name), ("Code", entry.code if entry else None), ("Received status", verdict.exchange.status)))
+            elif rule.pattern is not None:
+                pattern = self._header_res.setdefault(rule.pattern, re.compile(rule.pattern))
+                if not pattern.search(value):
+                    verdict.failures.append(
+                        F.MissingHeader(("Header", rule.name), ("Problem", f"value {value[:80]!r} does not match {rule.pattern}"), ("Code", entry.code if entry else None))
+                    )
+
+    def _check_leak(self, verdict: Verdict, envelope: Envelope, body: Any) -> None:
+        text = json.dumps(body, ensure_ascii=False)
+        match = _LEAK.search(text.replace("\\n", "\n"))
+        if match:
+            verdict.failures.append(F.InternalDetailsLeaked(("Found", match.group(0).strip()[:120]), ("Code", verdict.code)))
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _statuses(self, codes: tuple[str, ...]) -> str:
+        statuses: list[int] = []
+        for code in codes:
+            entry = self.catalog.code(code)
+            if entry:
+                statuses.extend(status for status in entry.statuses if status not in statuses)
+        return "/".join(map(str, statuses)) or "?"
+
+    def _expect_lines(self, expect: tuple[str, ...]) -> tuple[tuple[str, object], ...]:
+        if not expect:
+            return ()
+        return (("Expected code", " or ".join(expect)), ("Expected status", self._statuses(expect)))
+
+    def _entry_line(self, entry: ErrorEntry) -> str:
+        statuses = "/".join(map(str, entry.statuses))
+        return f"{self.catalog.api.name} {entry.code} ({statuses}, status {entry.provenance.status}, name {entry.provenance.name})"
+
+
+_ORDER = [
+    F.TransportFailure,
+    F.UnparseableBody,
+    F.WrongMediaType,
+    F.UnknownCode,
+    F.WrongCode,
+    F.WrongStatus,
+    F.BodyStatusMismatch,
+    F.EnvelopeViolation,
+    F.InternalDetailsLeaked,
+    F.MissingHeader,
+    F.HeaderMismatch,
+]
+
+
+def _rank(failure: F.ConformanceFailure) -> int:
+    return _ORDER.index(type(failure)) if type(failure) in _ORDER else len(_ORDER)
+
+
+def _preview(raw: bytes, limit: int = 200) -> str:
+    text = raw[:limit].decode("utf-8", errors="replace")
+    return text + ("..." if len(raw) > limit else "")

@@ -1,0 +1,46 @@
+"""What a run observed, per catalog: the raw material of the coverage report."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Observation:
+    """One judged response."""
+
+    catalog: str
+    probe: str
+    kind: str
+    expected: list[str]
+    method: str
+    path: str
+    status: int | None
+    code: str | None
+    passed: bool
+    failure: str | None = None  # failure kind (e.g. wrong-status)
+    title: str | None = None
+    message: str | None = None  # the rendered failure, credentials redacted
+    reproducer: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Recorder:
+    """Thread-safe list of observations (idempotency probes send from several threads)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.observations: list[Observation] = []
+        self.setup_problems: list[dict] = []
+
+    def add(self, observation: Observation) -> None:
+        with self._lock:
+            self.observations.append(observation)
+
+    def add_setup_problem(self, catalog: str, probe: str, message: str) -> None:
+        with self._lock:
+            self.setup_problems.append({"catalog": catalog, "probe": probe, "message": message})

@@ -1,0 +1,133 @@
+"""A target: one catalog, one base URL, its credentials, one transport and one judge."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from ..catalog.model import Catalog, Probe, Step
+from . import secrets
+from .build import NOTHING, RequestBuilder, Variables
+from .curl import to_curl
+from .failures import ConformanceFailure
+from .judge import Judge, Verdict
+from .record import Observation, Recorder
+from .transport import Exchange, Transport
+
+MAX_RETRY_AFTER = 10.0  # a hostile Retry-After must not stall the run for hours
+MAX_429_RETRIES = 3
+
+
+@dataclass
+class Target:
+    catalog: Catalog
+    base_url: str
+    credentials: dict[str, str]
+    transport: Transport
+    strict_planned: bool = False
+    embedded: bool = False
+    mint_key: object | None = None  # embedded: a callable returning a fresh valid key
+    recorder: Recorder = field(default_factory=Recorder)
+
+    def __post_init__(self) -> None:
+        for value in self.credentials.values():
+            secrets.register(value)
+        self.judge = Judge(self.catalog, strict_planned=self.strict_planned)
+        self.builder = RequestBuilder(self.catalog, self.base_url, self.credentials)
+
+    @property
+    def name(self) -> str:
+        return self.catalog.api.name
+
+    def burst_credential(self, name: str) -> str | None:
+        """The credential for a rate-limit burst: a fresh key where the target can mint one
+        (embedded reference APIs), so the limit it hits is nobody else's."""
+        if name in self.credentials:
+            return name
+        if self.mint_key is not None:
+            key = self.mint_key()
+            secrets.register(key)
+            self.credentials[f"{name}#minted"] = key
+            return f"{name}#minted"
+        return None
+
+    def send(
+        self,
+        step: Step,
+        variables: Variables,
+        *,
+        probe: Probe,
+        allow_429: bool = False,
+        **build_args,
+    ) -> Exchange:
+        """Build and send one request. A 429 outside a rate-limit probe is judged as an
+        error response, then the request is retried after Retry-After (capped)."""
+        request = self.builder.build(step, variables, **build_args)
+        for _ in range(MAX_429_RETRIES):
+            exchange = self.transport.send(request)
+            if exchange.status != 429 or allow_429:
+                return exchange
+            verdict = self.judge.judge(exchange)
+            self.record(probe, (), verdict)
+            if verdict.failures:
+                self._annotate(verdict, probe)
+                verdict.raise_first()
+            time.sleep(retry_after_seconds(exchange.headers.get("retry-after")))
+        return exchange
+
+    def check(self, exchange: Exchange, probe: Probe, expect: tuple[str, ...], *, value: object = NOTHING) -> Verdict:
+        """Judge ``exchange``; raise its first failure with the probe, input and reproducer."""
+        verdict = self.judge.judge(exchange, expect)
+        self.record(probe, expect, verdict)
+        if verdict.failures:
+            self._annotate(verdict, probe, value)
+            verdict.raise_first()
+        return verdict
+
+    def _annotate(self, verdict: Verdict, probe: Probe, value: object = NOTHING) -> None:
+        verdict.failures[0].add_context(
+            ("Probe", f"{self.name}:{probe.id}"),
+            ("Input", secrets.redact(repr(value)) if value is not NOTHING else None),
+            ("Reproduce", self.reproducer(verdict.exchange)),
+        )
+
+    def reproducer(self, exchange: Exchange) -> str:
+        return to_curl(exchange.request, auth_header=self.catalog.auth.header)
+
+    def record(self, probe: Probe, expect: tuple[str, ...], verdict: Verdict) -> None:
+        exchange = verdict.exchange
+        failure: ConformanceFailure | None = verdict.failures[0] if verdict.failures else None
+        self.recorder.add(
+            Observation(
+                catalog=self.name,
+                probe=probe.id,
+                kind=probe.kind,
+                expected=list(expect),
+                method=exchange.request.method,
+                path=urlsplit(secrets.redact(exchange.request.url)).path,
+                status=exchange.status,
+                code=verdict.code if isinstance(verdict.code, str) else None,
+                passed=failure is None,
+                failure=failure.kind if failure else None,
+                title=failure.title if failure else None,
+                message=str(failure) if failure else None,
+                reproducer=self.reproducer(exchange) if failure else None,
+                notes=list(verdict.notes),
+            )
+        )
+
+
+def retry_after_seconds(value: str | None, *, default: float = 1.0) -> float:
+    """RFC 9110 section 10.2.3: delay-seconds or an HTTP-date; capped, never negative."""
+    if not value:
+        return default
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER)
+    try:
+        when = email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return default
+    return max(0.0, min(when - time.time(), MAX_RETRY_AFTER))

@@ -1,0 +1,28 @@
+"""Rate limits: a bounded burst until the 429, whose headers and body are then checked."""
+
+import pytest
+
+from conformance.catalog.model import Burst
+from conformance.engine.failures import ExpectedErrorNotProduced
+
+
+@pytest.mark.probe_kind("rate-limit")
+def test_burst_hits_rate_limit(case):
+    burst = case.probe.burst or Burst()
+    credential = case.target.burst_credential(burst.credential)
+    if credential is None:
+        pytest.skip(f"credential {burst.credential} not provided")
+    variables = case.setup()
+    for sent in range(1, burst.max_requests + 1):
+        exchange = case.send(variables, allow_429=True, credential=credential)
+        if exchange.status == 429:
+            case.check(exchange)
+            return
+        if exchange.is_error:
+            case.check(exchange, expect=())  # errors met on the way must conform too
+    raise ExpectedErrorNotProduced(
+        ("Expected code", " or ".join(case.expect)),
+        ("Scenario", f"{burst.max_requests} requests in a burst, no 429"),
+        ("Probe", f"{case.target.name}:{case.probe.id}"),
+        ("Reproduce", case.target.reproducer(exchange)),
+    )
