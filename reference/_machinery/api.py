@@ -28,7 +28,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from . import faults as faults_mod
-from .body import BodyError, parse_json
+from .body import BodyError, dumps, parse_json
 from .envelope import Envelope, del_path, get_path, set_path
 from .errors import ApiError, HtmlCrash
 from .faults import Fault
@@ -129,8 +129,7 @@ class Ctx:
 
     def ok(self, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
         body = self.api.envelope.success(data)
-        return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(),
-                        status_code=status, headers=headers, media_type="application/json")
+        return Response(dumps(body), status_code=status, headers=headers, media_type="application/json")
 
 
 class AppState:
@@ -286,8 +285,7 @@ class ApiDefinition:
                 headers[OMIT_REQUEST_ID] = "1"
         if body is None:
             return Response(b"", status_code=err.status, headers=headers)
-        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        return Response(content, status_code=err.status, headers=headers, media_type=media)
+        return Response(dumps(body), status_code=err.status, headers=headers, media_type=media)
 
     def render_html_500(self, ctx: Ctx) -> Response:
         return HTMLResponse(faults_mod.HTML_500_PAGE, status_code=500)

@@ -26,6 +26,28 @@ JSON_TYPE_NAMES = {dict: "object", list: "array", str: "string", int: "number",
                    float: "number", bool: "boolean", type(None): "null"}
 
 
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def dumps(value: Any) -> bytes:
+    """Compact JSON bytes; non-finite floats (from huge literals like 1e999) become strings."""
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    except ValueError:
+        return json.dumps(_finite(value), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return repr(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
 def is_json_media_type(content_type: str | None) -> bool:
     if not content_type:
         return False
@@ -53,11 +75,13 @@ def parse_json(raw: bytes, content_type: str | None, *, require_object: bool = T
     except UnicodeDecodeError as exc:
         raise BodyError("malformed", f"body is not valid UTF-8 at byte {exc.start}", text_preview)
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise BodyError("malformed", f"{exc.msg} at line {exc.lineno} column {exc.colno}", text_preview)
     except RecursionError:
         raise BodyError("malformed", "JSON nesting too deep", text_preview)
+    except ValueError as exc:  # NaN/Infinity literals, integers beyond the digit limit
+        raise BodyError("malformed", str(exc).split(";")[0], text_preview)
     if require_object and not isinstance(value, dict):
         name = JSON_TYPE_NAMES.get(type(value), type(value).__name__)
         raise BodyError("not_object", f"expected a JSON object, got {name}", text_preview)

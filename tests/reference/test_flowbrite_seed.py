@@ -345,3 +345,10 @@ def test_openapi_declares_error_responses(client, key):
     body = client.post("/v1/wallets", headers=hdr(key), json={}).json()
     jsonschema.validate(body, schema400)
     assert "Retry-After" in get_wallets["429"]["headers"]
+
+
+def test_huge_float_echoed_as_valid_json(client, key):
+    r = client.post("/v1/wallets", headers=hdr(key, **{"Content-Type": "application/json"}),
+                    content=b'{"name": 1e999, "currency": "GBP"}')
+    err = assert_error(r, 400, "api.common.validationFailed")
+    assert err["validationErrors"][0]["attemptedValue"] == "inf"

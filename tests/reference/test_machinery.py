@@ -249,3 +249,15 @@ def test_body_parsing_kinds(raw, ctype, kind):
 def test_body_parsing_ok():
     assert parse_json(b'{"a":1}', "application/merge-patch+json; charset=utf-8") == {"a": 1}
     assert parse_json(b'{"a":1}', None) == {"a": 1}
+
+
+@pytest.mark.parametrize("raw", [b'{"a": NaN}', b'{"a": -Infinity}', b'{"a": ' + b"9" * 5000 + b"}"])
+def test_non_json_numbers_are_malformed(raw):
+    with pytest.raises(BodyError) as info:
+        parse_json(raw, "application/json")
+    assert info.value.kind == "malformed"
+
+
+def test_dumps_handles_non_finite():
+    from reference._machinery.body import dumps
+    assert dumps({"a": float("inf"), "b": [1e999]}) == b'{"a":"inf","b":["inf"]}'
