@@ -24,6 +24,25 @@ from .transport import OutgoingRequest
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 NOTHING: Any = object()  # "no varied value" (None is a real value: an omitted credential)
+_HEADER_TARGETS = frozenset({"header", "credential", "idempotency-key", "content-type"})
+
+
+class UnsendableValue(ValueError):
+    """A value HTTP/1.1 cannot carry where the probe puts it (e.g. CR or LF in a header)."""
+
+
+def header_value(value: Any) -> str:
+    """RFC 9110 section 5.5: a field value carries no leading or trailing whitespace (parsers
+    strip it), and no CR, LF or NUL. What the server would receive is what we send."""
+    text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    if any(char in text for char in "\r\n\x00"):
+        raise UnsendableValue(f"header value {text!r} has CR, LF or NUL")
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        # Non-Latin-1 text is sent as its UTF-8 bytes, as clients commonly do (RFC 9110 5.5: obs-text)
+        text = text.encode("utf-8").decode("latin-1")
+    return text.strip(" \t")
 
 
 def new_ulid() -> str:
@@ -126,6 +145,8 @@ class RequestBuilder:
         """The request for ``step``; with ``vary``/``value``, the varied part replaced."""
         varied = vary is not None and value is not NOTHING
         target = vary.target if varied else None
+        if target in _HEADER_TARGETS and value is not None:
+            value = header_value(value)
         path = step.path
         if target == "path":
             path = path.replace("{" + str(vary.name) + "}", quote(str(value), safe=""))

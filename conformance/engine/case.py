@@ -13,10 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 
 from ..catalog.model import Probe, Step
-from .build import NOTHING, Variables
+from .build import NOTHING, UnsendableValue, Variables
 from .failures import ProbeSetupError
 from .judge import MISSING, Verdict, resolve_pointer
 from .target import Target
@@ -117,7 +117,11 @@ class ProbeCase:
         step = step or self.probe.request
         if vary and value is not NOTHING:
             build_args.update(vary=self.probe.vary, value=value)
-        return self.target.send(step, variables, probe=self.probe, allow_429=allow_429, **build_args)
+        try:
+            return self.target.send(step, variables, probe=self.probe, allow_429=allow_429, **build_args)
+        except UnsendableValue:
+            # Not a verdict on the API: the value cannot travel in HTTP/1.1 at all.
+            reject()
 
     def check(self, exchange: Exchange, *, value: Any = NOTHING, expect: tuple[str, ...] | None = None) -> Verdict:
         return self.target.check(exchange, self.probe, self.expect if expect is None else expect, value=value)

@@ -33,7 +33,8 @@ def to_curl(request: OutgoingRequest, *, auth_header: str | None = None) -> str:
     parts = ["curl", "-sS", "-i", "-X", request.method, _quote(redact(request.url))]
     for name, value in request.headers.items():
         shown = REDACTED if name.lower() in hidden and value.strip() else redact(value)
-        parts += ["-H", _quote(f"{name}: {shown}")]
+        line = f"{name}: {shown}"
+        parts += ["-H", shlex.quote(line) if line.isprintable() and line.isascii() else _ansi_c(line.encode("latin-1", "replace"))]
     if request.content is not None:
         body = request.content
         note = ""

@@ -122,9 +122,10 @@ class Transport:
         started = time.monotonic()
         deadline = started + self.timeout
         try:
-            with self.client.stream(
-                request.method, request.url, headers=request.headers, content=request.content
-            ) as response:
+            # Header values go out as their Latin-1 bytes (RFC 9110 5.5 obs-text), which httpx
+            # would otherwise refuse for anything beyond ASCII.
+            headers = [(name, value.encode("latin-1", "replace")) for name, value in request.headers.items()]
+            with self.client.stream(request.method, request.url, headers=headers, content=request.content) as response:
                 exchange.status = response.status_code
                 exchange.headers = response.headers
                 chunks: list[bytes] = []
