@@ -1,2 +1,2 @@
-# The conformance plugin lives in conformance/plugin.py; this file only loads it.
-pytest_plugins = ["conformance.plugin"]
+# The conformance plugin lives in conformance/; this file only loads it.
+pytest_plugins = ["conformance.plugin", "conformance.report.plugin"]

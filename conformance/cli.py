@@ -51,6 +51,12 @@ def _diff(args: argparse.Namespace) -> int:
     return 1 if result.breaking else 0
 
 
+def _openapi_lint(args: argparse.Namespace) -> int:
+    from .openapi.lint import run
+
+    return run(args.catalog, args.spec)
+
+
 def _schema(args: argparse.Namespace) -> int:
     from .catalog import schema
 
@@ -75,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("old", metavar="OLD")
     diff.add_argument("new", metavar="NEW")
     diff.set_defaults(run=_diff)
+    openapi = commands.add_parser("openapi-lint", help="catalog vs OpenAPI document consistency")
+    openapi.add_argument("catalog", metavar="CATALOG")
+    openapi.add_argument("spec", metavar="SPEC")
+    openapi.set_defaults(run=_openapi_lint)
     schema = commands.add_parser("schema", help="write catalogs/catalog.schema.json from the model")
     schema.add_argument("--check", action="store_true", help="exit 1 if the committed schema is stale")
     schema.set_defaults(run=_schema)

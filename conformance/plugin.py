@@ -184,7 +184,7 @@ class TargetPool:
 
 _CONF = pytest.StashKey[Settings]()
 _POOL = pytest.StashKey[TargetPool]()
-_COLLECTED = pytest.StashKey[list]()
+_COLLECTED = pytest.StashKey[dict]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -201,7 +201,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{extra}: marker a catalog gives some of its probes")
     config.stash[_CONF] = conf
     config.stash[_POOL] = TargetPool(conf)
-    config.stash[_COLLECTED] = []
+    config.stash[_COLLECTED] = {"observations": [], "setup_problems": []}
     if conf.api_key:
         secrets.register(conf.api_key)
     if conf.base_url and not hasattr(config, "workerinput"):
@@ -298,25 +298,47 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 # -- observations across xdist workers, and the terminal summary ---------------------
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session) -> None:
     pool = session.config.stash.get(_POOL, None)
     if pool is None:
         return
-    observations = [obs.to_dict() for obs in pool.observations()]
+    data = {
+        "observations": [obs.to_dict() for obs in pool.observations()],
+        "setup_problems": [problem for target in pool.targets.values() for problem in target.recorder.setup_problems],
+    }
     if hasattr(session.config, "workeroutput"):
-        session.config.workeroutput["conformance_observations"] = json.dumps(observations)
+        session.config.workeroutput["conformance"] = json.dumps(data)
     else:
-        session.config.stash[_COLLECTED].extend(observations)
+        _merge(session.config, data)
 
 
 def pytest_testnodedown(node, error) -> None:
-    data = getattr(node, "workeroutput", {}).get("conformance_observations")
-    if data:
-        node.config.stash[_COLLECTED].extend(json.loads(data))
+    payload = getattr(node, "workeroutput", {}).get("conformance")
+    if payload:
+        _merge(node.config, json.loads(payload))
+
+
+def _merge(config: pytest.Config, data: dict) -> None:
+    collected = config.stash[_COLLECTED]
+    collected["observations"].extend(data["observations"])
+    collected["setup_problems"].extend(data["setup_problems"])
+
+
+def run_settings(config: pytest.Config) -> Settings | None:
+    """The effective settings (catalogs, target, limits) of this run."""
+    return config.stash.get(_CONF, None)
 
 
 def collected_observations(config: pytest.Config) -> list[Observation]:
-    return [Observation(**item) for item in config.stash.get(_COLLECTED, [])]
+    """Every judged response of the run, from all xdist workers (controller side, after the run)."""
+    collected = config.stash.get(_COLLECTED, None)
+    return [Observation(**item) for item in collected["observations"]] if collected else []
+
+
+def collected_setup_problems(config: pytest.Config) -> list[dict]:
+    collected = config.stash.get(_COLLECTED, None)
+    return list(collected["setup_problems"]) if collected else []
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:

@@ -1,0 +1,1 @@
+"""OpenAPI integration: schemathesis checks and catalog-vs-spec consistency."""

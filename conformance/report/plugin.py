@@ -1,0 +1,1 @@
+"""pytest plugin part that writes the reports (to be written)."""
