@@ -51,6 +51,8 @@ Decisions where the seed is silent (documented, not invented codes)
 * **Amounts** are positive integers in minor units (max 10^12); wallets start with a sandbox
   available balance of 1 000 000 minor units; a transfer above it is a validation error on
   ``amount``. Transfer ids use ``tfr_`` (the seed lists no transfer prefix).
+* **Queue**: the documented queue of 60 is not modelled: requests beyond the bucket are
+  rejected at once with 429.
 * **500**: not reachable on a conforming server (only unexpected exceptions); the
   ``stack-trace`` and ``html-500`` faults exercise it.
 
@@ -306,10 +308,11 @@ class Flowbrite(ApiDefinition):
         doc = build_document(
             self,
             security_scheme={"type": "apiKey", "in": "header", "name": "X-API-KEY"},
-            extra_headers=[{"name": SIMULATE_HEADER, "in": "header", "required": False,
-                            "description": "Sandbox simulation: 'maintenance' answers 503 with no body.",
-                            "schema": {"type": "string", "enum": ["maintenance"]}}],
             success_wrapper=lambda s: {"type": "object", "required": ["data"], "properties": {"data": s}})
+        doc["info"]["description"] += (
+            f" Sandbox simulation: the request header '{SIMULATE_HEADER}: maintenance' answers 503 "
+            "with no body on any route (not declared as a parameter so that generated requests do not "
+            "trigger it).")
         doc["components"]["schemas"]["ValidationError"] = {
             "type": "object", "required": ["property", "message", "attemptedValue"],
             "properties": {"property": {"type": "string"}, "message": {"type": "string"},
