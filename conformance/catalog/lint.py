@@ -141,6 +141,6 @@ def _check_strategy(name: str, args: dict[str, Any], path: tuple[Any, ...], repo
     try:
         strategies.get(name, **args)
     except KeyError as exc:
-        report(path, f"unknown strategy: {exc.args[0] if exc.args else name}", "known-strategy")
+        report(path, str(exc.args[0]) if exc.args else f"unknown strategy '{name}'", "known-strategy")
     except Exception as exc:  # the registry rejects the arguments
         report(path, f"strategy '{name}' rejects its args: {exc}", "strategy-args")
