@@ -2,22 +2,43 @@
 
 Whatever the target does, a call to ``Transport.send`` returns an ``Exchange``: a broken
 connection, a timeout, a body past the size cap or a redirect become data that the
-verdict engine judges, never an exception that crashes the suite. Redirects are not
-followed, so no request ever leaves the target's host.
+verdict engine judges, never an exception that crashes the suite.
+
+The guarantees, each against a hostile server:
+
+- one deadline per request, body included: every socket operation waits at most what is
+  left of ``timeout`` (a server dripping its headers or body a byte a second cannot hold a
+  request longer than ``timeout``);
+- bodies are read up to ``max_body`` bytes *after* decoding: a gzip bomb is inflated
+  incrementally and stops at the cap, a 50 GB body is never read past it;
+- redirects are never followed, proxies from the environment are never used: the only
+  host contacted is the one in the request URL;
+- credentials never appear in the ``repr`` of a request or an exchange.
+
+It is built on httpcore (httpx's connection layer) directly, so that no client-level
+behaviour (redirects, cookies, automatic decompression, ``trust_env``) can creep in.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 
+import httpcore
 import httpx
 
+from . import secrets
 from .failures import BudgetExhausted
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_BODY = 1 << 20  # 1 MiB: error bodies are small; more is a symptom, not data
+CONNECT_TIMEOUT = 5.0
+USER_AGENT = f"conformance-suite (python-httpx/{httpx.__version__})"
+# Only what the transport can decode incrementally under the cap (RFC 9110 section 12.5.3).
+ACCEPT_ENCODING = "gzip, deflate"
+_SENSITIVE = {"authorization", "proxy-authorization", "x-api-key", "api-key", "cookie"}
 
 
 @dataclass
@@ -26,6 +47,15 @@ class OutgoingRequest:
     url: str
     headers: dict[str, str] = field(default_factory=dict)
     content: bytes | None = None
+
+    def __repr__(self) -> str:
+        # Never the credential, whatever prints this (--showlocals, a debugger, a log line).
+        headers = {
+            name: (secrets.REDACTED if name.lower() in _SENSITIVE else secrets.redact(value))
+            for name, value in self.headers.items()
+        }
+        content = None if self.content is None else secrets.redact_bytes(self.content[:200])
+        return f"OutgoingRequest(method={self.method!r}, url={secrets.redact(self.url)!r}, headers={headers!r}, content={content!r})"
 
 
 @dataclass
@@ -52,6 +82,13 @@ class Exchange:
     def media_type(self) -> str | None:
         value = self.headers.get("content-type")
         return value.split(";", 1)[0].strip().lower() if value else None
+
+    def __repr__(self) -> str:
+        body = secrets.redact_bytes(self.body[:200])
+        return (
+            f"Exchange(request={self.request!r}, status={self.status!r}, body={body!r}"
+            f"{'...' if len(self.body) > 200 else ''}, truncated={self.truncated}, error={secrets.redact(self.error or '') or None!r})"
+        )
 
 
 class Pacer:
@@ -88,8 +125,113 @@ class Budget:
             self.used += 1
 
 
+# -- the deadline: every socket operation waits at most what is left of the request's time --
+
+
+class _Deadline(threading.local):
+    at: float | None = None
+
+    def bound(self, timeout: float | None, error: type[Exception]) -> float | None:
+        if self.at is None:
+            return timeout
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise error("request deadline passed")
+        return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream, deadline: _Deadline):
+        self._stream = stream
+        self._deadline = deadline
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, self._deadline.bound(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, self._deadline.bound(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        stream = self._stream.start_tls(ssl_context, server_hostname, self._deadline.bound(timeout, httpcore.ConnectTimeout))
+        return _DeadlineStream(stream, self._deadline)
+
+    def get_extra_info(self, info: str):
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self, deadline: _Deadline):
+        self._backend = httpcore.SyncBackend()
+        self._deadline = deadline
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        timeout = self._deadline.bound(timeout, httpcore.ConnectTimeout)
+        stream = self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _DeadlineStream(stream, self._deadline)
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):  # pragma: no cover - never used
+        raise httpcore.ConnectError("unix sockets are not a target")
+
+    def sleep(self, seconds: float) -> None:  # pragma: no cover
+        time.sleep(seconds)
+
+
+# -- bounded decoding -------------------------------------------------------------------
+
+
+class _Decoder:
+    """Content-Encoding gzip/deflate inflated incrementally, never more than ``room`` bytes at once."""
+
+    def __init__(self, encoding: str):
+        self.encoding = encoding
+        # 47 = 32 + 15: accept a gzip or a zlib header; deflate may also come raw (no header).
+        self._inflater = zlib.decompressobj(47)
+        self._started = False
+
+    def feed(self, data: bytes, room: int) -> tuple[bytes, bool]:
+        """Inflate ``data``; return (output, over) where over means more than ``room`` bytes."""
+        if not self._started and data:
+            self._started = True
+            try:
+                return self._feed(data, room)
+            except zlib.error:
+                if self.encoding != "deflate":
+                    raise
+                self._inflater = zlib.decompressobj(-15)
+        return self._feed(data, room)
+
+    def _feed(self, data: bytes, room: int) -> tuple[bytes, bool]:
+        out = []
+        size = 0
+        while data and not self._inflater.eof:
+            chunk = self._inflater.decompress(data, room - size + 1)
+            out.append(chunk)
+            size += len(chunk)
+            if size > room:
+                return b"".join(out), True
+            data = self._inflater.unconsumed_tail
+        return b"".join(out), False
+
+    @property
+    def complete(self) -> bool:
+        return self._inflater.eof or not self._started
+
+
+def _decoder_for(value: str | None) -> _Decoder | None | str:
+    """A decoder, None (identity), or the name of an encoding that stays undecoded."""
+    codings = [part.strip().lower() for part in (value or "").split(",") if part.strip() and part.strip().lower() != "identity"]
+    if not codings:
+        return None
+    if len(codings) == 1 and codings[0] in ("gzip", "x-gzip", "deflate"):
+        return _Decoder(codings[0])
+    return ", ".join(codings)
+
+
 class Transport:
-    """An httpx client with a size cap, an overall deadline per request, pacing and a budget."""
+    """An HTTP/1.1 client with a size cap, an overall deadline per request, pacing and a budget."""
 
     def __init__(
         self,
@@ -105,48 +247,76 @@ class Transport:
         self.pacer = pacer or Pacer()
         self.budget = budget or Budget()
         self.observers = observers if observers is not None else []
-        self.client = httpx.Client(
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            follow_redirects=False,
-            limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
-            trust_env=False,  # never route the target's traffic through a proxy from the environment
+        self._deadline = _Deadline()
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=32,
+            max_keepalive_connections=16,
+            network_backend=_DeadlineBackend(self._deadline),
         )
 
     def close(self) -> None:
-        self.client.close()
+        self._pool.close()
 
     def send(self, request: OutgoingRequest) -> Exchange:
         self.budget.take()
         self.pacer.wait()
         exchange = Exchange(request=request)
         started = time.monotonic()
-        deadline = started + self.timeout
+        self._deadline.at = started + self.timeout
         try:
-            # Header values go out as their Latin-1 bytes (RFC 9110 5.5 obs-text), which httpx
-            # would otherwise refuse for anything beyond ASCII.
-            headers = [(name, value.encode("latin-1", "replace")) for name, value in request.headers.items()]
-            with self.client.stream(request.method, request.url, headers=headers, content=request.content) as response:
-                exchange.status = response.status_code
-                exchange.headers = response.headers
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_bytes():
-                    chunks.append(chunk)
-                    size += len(chunk)
-                    if size > self.max_body:
-                        exchange.truncated = True
-                        break
-                    if time.monotonic() > deadline:
-                        exchange.error = f"body not complete after {self.timeout:g} s (read timeout)"
-                        break
-                exchange.body = b"".join(chunks)[: self.max_body]
-        except httpx.TimeoutException as exc:
-            exchange.error = f"timed out after {self.timeout:g} s ({type(exc).__name__})"
-        except httpx.HTTPError as exc:
+            self._exchange(request, exchange)
+        except httpcore.TimeoutException as exc:
+            reading = "body not complete" if exchange.status is not None else "no answer"
+            exchange.error = f"{reading} after {self.timeout:g} s ({type(exc).__name__})"
+        except Exception as exc:  # noqa: BLE001 - whatever the server does is data, not a crash
             exchange.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        except (OSError, ValueError) as exc:  # malformed framing surfaced by h11 / decoders
-            exchange.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self._deadline.at = None
         exchange.elapsed = time.monotonic() - started
         for observer in self.observers:
             observer(exchange)
         return exchange
+
+    def _exchange(self, request: OutgoingRequest, exchange: Exchange) -> None:
+        url = httpx.URL(request.url)
+        if url.scheme not in ("http", "https"):
+            raise httpx.UnsupportedProtocol(f"unsupported URL scheme {url.scheme!r}")
+        # Header values go out as their Latin-1 bytes (RFC 9110 5.5 obs-text).
+        headers = [(name, value.encode("latin-1", "replace")) for name, value in request.headers.items()]
+        built = httpx.Request(request.method, url, headers=headers, content=request.content)
+        present = {name.lower() for name in built.headers.keys()}
+        for name, value in (("Accept", "*/*"), ("Accept-Encoding", ACCEPT_ENCODING), ("User-Agent", USER_AGENT)):
+            if name.lower() not in present:
+                built.headers[name] = value
+        core = httpcore.Request(
+            request.method.encode("ascii", "replace"),
+            httpcore.URL(scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path),
+            headers=built.headers.raw,
+            content=request.content or b"",
+            extensions={"timeout": {"connect": min(self.timeout, CONNECT_TIMEOUT), "read": self.timeout, "write": self.timeout, "pool": self.timeout}},
+        )
+        response = self._pool.handle_request(core)
+        try:
+            exchange.status = response.status
+            exchange.headers = httpx.Headers(response.headers)
+            decoder = _decoder_for(exchange.headers.get("content-encoding"))
+            chunks: list[bytes] = []
+            size = 0
+            for raw in response.iter_stream():
+                room = self.max_body - size
+                if isinstance(decoder, _Decoder):
+                    data, over = decoder.feed(raw, room)
+                else:
+                    data, over = raw, len(raw) > room
+                chunks.append(data[: room] if over else data)
+                size += min(len(data), room)
+                if over:
+                    exchange.truncated = True
+                    break
+            exchange.body = b"".join(chunks)
+            if isinstance(decoder, _Decoder) and not exchange.truncated and not decoder.complete:
+                exchange.error = f"Content-Encoding {decoder.encoding}: the compressed body ends early"
+        finally:
+            # An unfinished body closes the connection; nothing past the cap is ever read.
+            response.close()
