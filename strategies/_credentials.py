@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 from collections.abc import Callable
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from ._checks import check_bool, check_str, nasty_first
+from ._checks import check_bool, check_str, nasty_first, rng_text, seeded
 
 __all__ = [
     "empty_credentials",
@@ -37,6 +38,7 @@ __all__ = [
 _TOKEN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/"
 _B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _VISIBLE = "".join(chr(c) for c in range(0x21, 0x7F))
+_SUB_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
 _DEFAULT_KEY = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"  # shape of a typical secret key
 # Fixed and long past, so "expired" never depends on the clock running the tests.
 _LATEST_EXPIRY = 1_577_836_800  # 2020-01-01T00:00:00Z
@@ -112,10 +114,10 @@ def wrong_scheme_credentials(
     if scheme is not None:
         values.append(f"{scheme}{token}")  # no separator: one unknown scheme
         values.append(f"{scheme}:{token}")
-    random_scheme = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8).filter(
-        lambda s: scheme is None or s.lower() != scheme.lower()
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    generated = seeded(lambda rnd: f"{rng_text(rnd, letters, 1, 8)} {token}").filter(
+        lambda v: scheme is None or v.split(" ", 1)[0].lower() != scheme.lower()
     )
-    generated = st.builds(lambda s: f"{s} {token}", random_scheme)
     return nasty_first(values, generated)
 
 
@@ -129,7 +131,7 @@ def garbage_credentials(*, scheme: str | None = None, key: str | None = None) ->
     valid = None if key is None else _check_key(key)
     wrap = _with_scheme(scheme)
     junk = ["x", "null", "undefined", "0", "invalid", "' OR '1'='1", '""', "%00", "a" * 4096]
-    tokens = nasty_first(junk, st.text(_VISIBLE, min_size=1, max_size=64)).filter(lambda t: t != valid)
+    tokens = nasty_first(junk, seeded(lambda rnd: rng_text(rnd, _VISIBLE, 1, 64))).filter(lambda t: t != valid)
     return tokens.map(wrap)
 
 
@@ -143,17 +145,16 @@ def unsigned_jwt_credentials(*, scheme: str | None = "Bearer") -> SearchStrategy
     scheme = _check_scheme(scheme)
     wrap = _with_scheme(scheme)
 
-    def build(alg: str, sub: str, iat: int, trailing_dot: bool) -> str:
+    def build(alg: str, trailing_dot: bool, rnd: random.Random) -> str:
+        iat = rnd.randint(1_700_000_000, 1_800_000_000)
         header = _b64url({"alg": alg, "typ": "JWT"})
-        payload = _b64url({"sub": sub, "iat": iat, "exp": iat + 10 * 365 * 86400 * 10})
+        payload = _b64url({"sub": rng_text(rnd, _SUB_CHARS, 1, 16), "iat": iat, "exp": iat + 100 * 365 * 86400})
         return wrap(f"{header}.{payload}" + ("." if trailing_dot else ""))
 
-    return st.builds(
+    return seeded(
         build,
         st.sampled_from(["none", "None", "NONE", "nOnE"]),
-        st.text("abcdefghijklmnopqrstuvwxyz0123456789_", min_size=1, max_size=16),
-        st.integers(1_700_000_000, 1_800_000_000),
-        st.booleans().map(lambda b: not b),  # trailing dot (the compact form) first
+        st.sampled_from([True, False]),  # trailing dot (the compact form) first
     )
 
 
@@ -166,17 +167,16 @@ def expired_jwt_credentials(*, scheme: str | None = "Bearer") -> SearchStrategy[
     scheme = _check_scheme(scheme)
     wrap = _with_scheme(scheme)
 
-    def build(alg: str, sub: str, exp: int, sig: str) -> str:
+    def build(alg: str, exp: int, rnd: random.Random) -> str:
         header = _b64url({"alg": alg, "typ": "JWT"})
-        payload = _b64url({"sub": sub, "iat": exp - 3600, "exp": exp})
-        return wrap(f"{header}.{payload}.{sig}")
+        payload = _b64url({"sub": rng_text(rnd, _SUB_CHARS, 1, 16), "iat": exp - 3600, "exp": exp})
+        return wrap(f"{header}.{payload}.{rng_text(rnd, _B64URL, 43, 86)}")
 
-    return st.builds(
+    return seeded(
         build,
         st.sampled_from(["HS256", "RS256", "ES256"]),
-        st.text("abcdefghijklmnopqrstuvwxyz0123456789_", min_size=1, max_size=16),
+        # Shrinks towards the latest (2020-01-01) expiry.
         st.integers(3600, _LATEST_EXPIRY).map(lambda x: _LATEST_EXPIRY + 3600 - x),
-        st.text(_B64URL, min_size=43, max_size=86),
     )
 
 
@@ -194,13 +194,13 @@ def whitespace_credentials(*, scheme: str | None = None, key: str | None = None)
     values = [f"{a}{token}{b}" if scheme is None else f"{scheme} {a}{token}{b}" for a, b in pads]
     if scheme is not None:
         values += [f"{scheme}\t{token}", f"{scheme}  {token}", f" {scheme} {token}"]
-    ws = st.text(" \t", min_size=1, max_size=4)
-    generated = st.builds(
-        lambda a, b, which: ((a if which != 1 else "") + token + (b if which != 0 else "")),
-        ws,
-        ws,
-        st.integers(0, 2),
-    ).map(_with_scheme(scheme))
+    def build(rnd: random.Random) -> str:
+        which = rnd.randrange(3)  # 0: leading, 1: trailing, 2: both
+        lead = rng_text(rnd, " \t", 1, 4) if which != 1 else ""
+        trail = rng_text(rnd, " \t", 1, 4) if which != 0 else ""
+        return lead + token + trail
+
+    generated = seeded(build).map(_with_scheme(scheme))
     return nasty_first(values, generated)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from ._checks import check_bool, check_choice, check_int, check_number, nasty_first
+from ._checks import check_bool, check_choice, check_int, check_number, nasty_first, rng_text, seeded
 
 __all__ = [
     "JSON_TYPES",
@@ -34,22 +35,19 @@ _LOWER_DIGITS = _LOWER + "0123456789"
 _TLDS = ("com", "org", "net", "io", "dev", "co", "uk", "de", "app", "info")
 
 
-def _labels() -> SearchStrategy[str]:
+def _label(rnd: random.Random) -> str:
     # LDH label that neither starts nor ends with a hyphen (RFC 1035 section 2.3.1).
-    return st.builds(
-        lambda a, mid, z: a + mid + z if mid or z else a,
-        st.sampled_from(_LOWER),
-        st.text(_LOWER_DIGITS + "-", max_size=10),
-        st.text(_LOWER_DIGITS, max_size=1),
-    ).map(lambda s: s if not s.endswith("-") else s + "x")
+    label = rnd.choice(_LOWER) + rng_text(rnd, _LOWER_DIGITS + "-", 0, 10)
+    return label + "x" if label.endswith("-") else label
 
 
-def _domains() -> SearchStrategy[str]:
-    return st.builds(
-        lambda labels, tld: ".".join([*labels, tld]),
-        st.lists(_labels(), min_size=1, max_size=3),
-        st.sampled_from(_TLDS),
-    )
+def _domain(rnd: random.Random) -> str:
+    return ".".join([_label(rnd) for _ in range(rnd.randint(1, 3))] + [rnd.choice(_TLDS)])
+
+
+def _email(rnd: random.Random) -> str:
+    atoms = [rng_text(rnd, _LOWER_DIGITS + "_%+-'", 1, 12) for _ in range(rnd.randint(1, 3))]
+    return ".".join(atoms) + "@" + _domain(rnd)
 
 
 # ---------------------------------------------------------------- emails
@@ -60,9 +58,7 @@ def emails() -> SearchStrategy[str]:
     Dot-atom local parts (letters, digits, ``._%+-'``, no leading, trailing or
     doubled dots) at a real TLD, so even strict validators accept them.
     """
-    atom = st.text(_LOWER_DIGITS + "_%+-'", min_size=1, max_size=12)
-    local = st.lists(atom, min_size=1, max_size=3).map(".".join)
-    generated = st.builds(lambda lp, d: f"{lp}@{d}", local, _domains())
+    generated = seeded(_email)
     return nasty_first(
         ["a@example.com", "user+tag@example.com", "first.last@example.org", "x@sub.example.co.uk", "o'brien@example.net"],
         generated,
@@ -130,11 +126,9 @@ def invalid_emails() -> SearchStrategy[str]:
     missing TLD, local part over 64 octets, trailing dot, display-name form,
     surrounding whitespace, special-use domains such as ``localhost``.
     """
-    generated = st.builds(
-        lambda m, e, i: m(e, i),
+    generated = seeded(
+        lambda m, rnd: m(rng_text(rnd, _LOWER, 1, 10) + "@" + _domain(rnd), rnd.randrange(64)),
         st.sampled_from(_EMAIL_MUTATIONS),
-        st.builds(lambda lp, d: f"{lp}@{d}", st.text(_LOWER, min_size=1, max_size=10), _domains()),
-        st.integers(0, 63),
     )
     return nasty_first(_NASTY_EMAILS, generated)
 
@@ -152,7 +146,10 @@ def valid_dates(*, min_year: int = 1, max_year: int = 9999) -> SearchStrategy[st
         raise InvalidArgument(f"max_year={hi!r} must be >= min_year={lo!r}")
     nasty = ["2024-02-29", "2000-02-29", "1970-01-01", "2023-12-31", "9999-12-31", "0001-01-01"]
     nasty = [d for d in nasty if lo <= int(d[:4]) <= hi]
-    generated = st.dates(dt.date(lo, 1, 1), dt.date(hi, 12, 31)).map(dt.date.isoformat)
+    # One integer choice (the ordinal) instead of three; shrinks to the earliest date.
+    generated = st.integers(dt.date(lo, 1, 1).toordinal(), dt.date(hi, 12, 31).toordinal()).map(
+        lambda n: dt.date.fromordinal(n).isoformat()
+    )
     return nasty_first(nasty, generated)
 
 
@@ -218,11 +215,10 @@ def invalid_dates() -> SearchStrategy[str]:
     ``YYYYMMDD``, two-digit years, date-times, week and ordinal dates,
     surrounding whitespace.
     """
-    generated = st.builds(
-        lambda m, d, k: m(d, k),
+    first, last = dt.date(1000, 1, 1).toordinal(), dt.date(9999, 12, 31).toordinal()
+    generated = seeded(
+        lambda m, rnd: m(dt.date.fromordinal(rnd.randint(first, last)), rnd.randrange(256)),
         st.sampled_from(_DATE_MUTATIONS),
-        st.dates(dt.date(1000, 1, 1), dt.date(9999, 12, 31)),
-        st.integers(0, 255),
     )
     return nasty_first(_NASTY_DATES, generated)
 
@@ -231,15 +227,17 @@ def invalid_dates() -> SearchStrategy[str]:
 
 def https_urls() -> SearchStrategy[str]:
     """RFC 3986 absolute URI with the ``https`` scheme, a registered-name host and an optional path and query."""
-    path = st.lists(st.text(_LOWER_DIGITS + "-._~", min_size=1, max_size=8), max_size=3).map(
-        lambda segs: "".join("/" + s for s in segs)
-    )
-    query = st.one_of(st.just(""), st.builds(lambda k, v: f"?{k}={v}", st.text(_LOWER, min_size=1, max_size=5), st.text(_LOWER_DIGITS, max_size=5)))
-    generated = st.builds(lambda d, p, q: f"https://{d}{p}{q}", _domains(), path, query)
+    generated = seeded(_https_url)
     return nasty_first(
         ["https://example.com", "https://example.com/", "https://example.com/callback?x=1", "https://api.example.co.uk:8443/hooks/a-b_c"],
         generated,
     )
+
+
+def _https_url(rnd: random.Random) -> str:
+    path = "".join("/" + rng_text(rnd, _LOWER_DIGITS + "-._~", 1, 8) for _ in range(rnd.randint(0, 3)))
+    query = f"?{rng_text(rnd, _LOWER, 1, 5)}={rng_text(rnd, _LOWER_DIGITS, 0, 5)}" if rnd.random() < 0.3 else ""
+    return f"https://{_domain(rnd)}{path}{query}"
 
 
 _NASTY_URLS = (
@@ -298,7 +296,7 @@ def invalid_urls(*, require_https: bool = True) -> SearchStrategy[str]:
     if require_https:
         nasty[2:2] = ["http://example.com", "http://example.com/callback"]
         mutations.append(lambda u, i: "http://" + u.split("://", 1)[1])
-    generated = st.builds(lambda m, u, i: m(u, i), st.sampled_from(mutations), https_urls(), st.integers(0, 63))
+    generated = seeded(lambda m, rnd: m(_https_url(rnd), rnd.randrange(64)), st.sampled_from(mutations))
     return nasty_first(nasty, generated)
 
 
@@ -412,6 +410,11 @@ def numbers_outside(
 
 # ---------------------------------------------------------------- lengths
 
+# Letters, digits, space, accents, combining mark, zero-width space, astral
+# emoji, NUL: code-point length differs from UTF-8 and UTF-16 length for some.
+_MIXED = "abcXYZ019 éßΩ\u0301\u200b😀\x00"
+
+
 def strings_too_long(*, max_length: int) -> SearchStrategy[str]:
     """JSON Schema ``maxLength`` (violated): strings of more than max_length code points.
 
@@ -421,12 +424,12 @@ def strings_too_long(*, max_length: int) -> SearchStrategy[str]:
     """
     n = check_int("max_length", max_length, min_value=0, max_value=10_000_000)
     nasty = ["a" * (n + 1), "é" * (n + 1), "😀" * (n + 1), "a" * (n + 2), "a" * (2 * n + 1)]
-    generated = st.builds(
-        lambda core, c, extra: core + c * (n + 1 + extra - len(core)) if len(core) <= n else core,
-        st.text(max_size=min(n + 1, 32)),
-        st.sampled_from("ab 0é😀"),
-        st.integers(0, max(n, 1)),
-    )
+    def build(rnd: random.Random) -> str:
+        # A short mixed-script core padded with one repeated character.
+        core = rng_text(rnd, _MIXED, 0, min(n + 1, 32))
+        return core + rnd.choice(_MIXED) * (n + 1 + rnd.randint(0, max(n, 1)) - len(core))
+
+    generated = seeded(build)
     return nasty_first(nasty, generated)
 
 

@@ -10,6 +10,7 @@ string, which is how API docs usually state it.
 from __future__ import annotations
 
 import re
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from ._checks import check_int, check_str, nasty_first
+from ._checks import check_int, check_str, nasty_first, rng_text, seeded
 
 __all__ = [
     "IdempotencyRule",
@@ -101,17 +102,16 @@ def _fill(rule: IdempotencyRule, n: int) -> str:
     return "".join(readable[i % len(readable)] for i in range(n))
 
 
+def _random_key(rnd: random.Random, rule: IdempotencyRule, lo: int, hi: int) -> str:
+    if hi <= 1024:
+        return rng_text(rnd, rule.allowed, lo, hi)
+    # Very long keys: a random core plus one repeated character keeps this cheap.
+    core = rng_text(rnd, rule.allowed, 0, 64)
+    return core + rnd.choice(rule.allowed) * max(0, rnd.randint(lo, hi) - len(core))
+
+
 def _keys(rule: IdempotencyRule, lo: int, hi: int) -> SearchStrategy[str]:
-    # Long keys are built from a short random core plus padding: drawing
-    # thousands of characters one by one is slow and overruns Hypothesis's buffer.
-    if hi <= 256:
-        return st.text(rule.allowed, min_size=lo, max_size=hi)
-    return st.builds(
-        lambda core, n, c: core + c * max(0, n - len(core)),
-        st.text(rule.allowed, min_size=0, max_size=64),
-        st.integers(lo, hi),
-        st.sampled_from(rule.allowed),
-    )
+    return seeded(lambda rnd: _random_key(rnd, rule, lo, hi))
 
 
 _RULE_DOC_ARGS = """
@@ -166,11 +166,7 @@ def too_long_idempotency_keys(
     far = [hi + 1, 2 * hi, hi + 1000, 10 * hi]
     return nasty_first(
         [_fill(rule, n) for n in far],
-        st.builds(
-            lambda core, extra: core + _fill(rule, extra),
-            _keys(rule, hi + 1, hi + 1),
-            st.integers(0, 2 * hi),
-        ),
+        seeded(lambda rnd: _random_key(rnd, rule, hi + 1, hi + 1) + _fill(rule, rnd.randint(0, 2 * hi))),
     )
 
 
@@ -207,7 +203,7 @@ def invalid_char_idempotency_keys(
     nasty = [put(_fill(rule, lo), c, lo - 1) for c in rule.bad[:8]]
     return nasty_first(
         nasty,
-        st.builds(put, _keys(rule, lo, rule.max_length), st.sampled_from(rule.bad), st.integers(0, rule.max_length)),
+        seeded(lambda rnd: put(_random_key(rnd, rule, lo, rule.max_length), rnd.choice(rule.bad), rnd.randrange(1 << 30))),
     )
 
 

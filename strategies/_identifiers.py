@@ -11,13 +11,15 @@ that documents canonical UUIDs should reject them.
 
 from __future__ import annotations
 
+import random
+import uuid
 from collections.abc import Callable, Sequence
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from ._checks import check_choice, check_int, check_str, check_str_list, nasty_first
+from ._checks import check_choice, check_int, check_str, check_str_list, nasty_first, rng_text, seeded
 
 __all__ = [
     "CROCKFORD_BASE32",
@@ -150,11 +152,9 @@ def malformed_uuids() -> SearchStrategy[str]:
     braces, URN form, surrounding whitespace, empty, truncation and Unicode
     look-alike digits (fullwidth, Arabic-Indic).  Never a mere re-casing.
     """
-    generated = st.builds(
-        lambda m, u, i: m(str(u), i),
+    generated = seeded(
+        lambda m, rnd: m(str(uuid.UUID(int=rnd.getrandbits(128))), rnd.randrange(64)),
         st.sampled_from(_UUID_MUTATIONS),
-        st.uuids(),
-        st.integers(0, 63),
     )
     return nasty_first(_NASTY_UUIDS, generated)
 
@@ -227,11 +227,9 @@ def malformed_ulids() -> SearchStrategy[str]:
     whitespace, look-alike digits, hyphens, a UUID.  Lower case is *not*
     produced: the ULID spec makes decoding case-insensitive.
     """
-    generated = st.builds(
-        lambda m, n, i: m(_encode_ulid(n), i),
+    generated = seeded(
+        lambda m, rnd: m(_encode_ulid(rnd.getrandbits(128)), rnd.randrange(64)),
         st.sampled_from(_ULID_MUTATIONS),
-        st.integers(0, 2**128 - 1),
-        st.integers(0, 63),
     )
     return nasty_first(_NASTY_ULIDS, generated)
 
@@ -259,30 +257,40 @@ def _body_params(
     return body, lo, hi
 
 
+def _random_body(body: str, lo: int, hi: int) -> Callable[[random.Random], str]:
+    if body == "ulid":
+        return lambda rnd: _encode_ulid(rnd.getrandbits(128))
+    return lambda rnd: rng_text(rnd, _ALNUM, lo, hi)
+
+
 def _valid_bodies(body: str, lo: int, hi: int) -> SearchStrategy[str]:
     if body == "ulid":
         return ulids()
     # Readable minimal example: "a" * lo comes first.
-    return nasty_first(["a" * lo, "Z9" * (hi // 2) + "Z" * (hi % 2)], st.text(_ALNUM, min_size=lo, max_size=hi))
+    return nasty_first(["a" * lo, "Z9" * (hi // 2) + "Z" * (hi % 2)], seeded(_random_body(body, lo, hi)))
+
+
+_BAD_BODY_CHARS = "-_ .!/é\u00a0\u200b０"
+
+
+def _bad_alnum_body(rnd: random.Random, lo: int, hi: int) -> str:
+    kind = rnd.randrange(3)
+    if kind == 0:  # one character outside [A-Za-z0-9]
+        body = rng_text(rnd, _ALNUM, lo, hi)
+        i = rnd.randrange(len(body))
+        return body[:i] + rnd.choice(_BAD_BODY_CHARS) + body[i + 1:]
+    if kind == 1 or lo <= 1:  # too long
+        return rng_text(rnd, _ALNUM, hi + 1, hi + 16)
+    return rng_text(rnd, _ALNUM, 1, lo - 1)  # too short
 
 
 def _bad_bodies(body: str, lo: int, hi: int) -> SearchStrategy[str]:
     if body == "ulid":
         return malformed_ulids()
-    bad_chars = "-_ .!/é\u00a0\u200b０"
     nasty = ["", "a" * (hi + 1), "a" * lo + "-", "a" * (lo - 1) + "é"]
     if lo > 1:
         nasty.insert(1, "a" * (lo - 1))
-    replaced = st.builds(
-        lambda s, c, i: s[: i % len(s)] + c + s[i % len(s) + 1:],
-        st.text(_ALNUM, min_size=lo, max_size=hi),
-        st.sampled_from(bad_chars),
-        st.integers(0, 4096),
-    )
-    lengths = [st.text(_ALNUM, min_size=hi + 1, max_size=hi + 16)]
-    if lo > 1:
-        lengths.append(st.text(_ALNUM, min_size=1, max_size=lo - 1))
-    return nasty_first(nasty, st.one_of(replaced, *lengths))
+    return nasty_first(nasty, seeded(lambda rnd: _bad_alnum_body(rnd, lo, hi)))
 
 
 def _check_prefix(prefix: object) -> str:
@@ -331,9 +339,9 @@ def wrong_prefix_ids(
     # Separator swapped: "wal-" for "wal_".
     if prefix[-1] in "_-":
         others.append(prefix[:-1] + ("-" if prefix[-1] == "_" else "_"))
-    random_prefixes = st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=6).map(lambda p: p + "_")
-    prefixes = nasty_first(others, random_prefixes)
-    return st.builds(lambda p, b: p + b, prefixes, _valid_bodies(body, lo, hi)).filter(
+    random_prefixes = seeded(lambda rnd: rng_text(rnd, "abcdefghijklmnopqrstuvwxyz", 1, 6) + "_")
+    make_body = _random_body(body, lo, hi)
+    return seeded(lambda p, rnd: p + make_body(rnd), nasty_first(others, random_prefixes)).filter(
         lambda s: not s.startswith(prefix)
     )
 
