@@ -303,20 +303,42 @@ class Transport:
             decoder = _decoder_for(exchange.headers.get("content-encoding"))
             chunks: list[bytes] = []
             size = 0
-            for raw in response.iter_stream():
-                room = self.max_body - size
-                if isinstance(decoder, _Decoder):
-                    data, over = decoder.feed(raw, room)
-                else:
-                    data, over = raw, len(raw) > room
-                chunks.append(data[: room] if over else data)
-                size += min(len(data), room)
-                if over:
-                    exchange.truncated = True
-                    break
-            exchange.body = b"".join(chunks)
+            try:
+                for raw in response.iter_stream():
+                    room = self.max_body - size
+                    if isinstance(decoder, _Decoder):
+                        data, over = decoder.feed(raw, room)
+                    else:
+                        data, over = raw, len(raw) > room
+                    chunks.append(data[:room] if over else data)
+                    size += min(len(data), room)
+                    if over:
+                        exchange.truncated = True
+                        break
+            finally:
+                exchange.body = b"".join(chunks)  # what arrived before a timeout or reset, too
             if isinstance(decoder, _Decoder) and not exchange.truncated and not decoder.complete:
                 exchange.error = f"Content-Encoding {decoder.encoding}: the compressed body ends early"
         finally:
             # An unfinished body closes the connection; nothing past the cap is ever read.
+            connection = _http11_connection(response)
+            poisoned = connection is not None and _has_trailing_data(connection)
             response.close()
+            if poisoned:
+                # Bytes past the announced body (a Content-Length shorter than the body) would
+                # be read as the next request's answer: never reuse this connection (as curl).
+                connection.close()
+
+
+def _http11_connection(response: httpcore.Response):
+    stream = getattr(response.stream, "_stream", None)  # the pool's wrapper around the connection's stream
+    return getattr(stream, "_connection", None)
+
+
+def _has_trailing_data(connection) -> bool:
+    state = getattr(connection, "_h11_state", None)
+    try:
+        data, _closed = state.trailing_data
+    except Exception:  # noqa: BLE001 - another httpcore layout: the pool's own checks still apply
+        return False
+    return bool(data)
