@@ -71,6 +71,7 @@ from __future__ import annotations
 import asyncio
 import email.parser
 import email.policy
+import json
 import re
 import secrets
 import time
@@ -80,6 +81,7 @@ from typing import Any, Callable
 from ._machinery import (ApiDefinition, ApiError, Ctx, Envelope, Fault, IdempotencyConfig,
                          Operation, Principal, RateLimitConfig, prefixed)
 from ._machinery.body import BodyError
+from ._machinery.errors import HtmlCrash
 from ._machinery.ratelimit import RateLimiter
 
 NAME = "falu"
@@ -210,8 +212,9 @@ class Errors(dict):
 
 
 _E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL = re.compile("^" + _ATOM + r"(?:\." + _ATOM + ")*@" + _LABEL + r"(?:\." + _LABEL + ")+$")
 _URL = re.compile(r"^https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?(?:/[^\s]*)?$")
 _STREAM_NAME = re.compile(r"^[a-z]([a-z0-9\-_]+)$")
 _TEMPLATE_ALIAS = re.compile(r"^[a-zA-Z]([a-zA-Z0-9\-_]+)$")
@@ -234,6 +237,22 @@ FILE_TYPES = ("application/pdf", "image/png", "image/jpeg", "text/csv")
 
 def is_str(value: Any) -> bool:
     return isinstance(value, str)
+
+
+def valid_url(value: Any, *, max_len: int = 512) -> bool:
+    """An absolute http(s) URL with a DNS host name and a port in 1-65535 (RFC 3986)."""
+    from urllib.parse import urlsplit
+    if not is_str(value) or len(value) > max_len or not _URL.fullmatch(value):
+        return False
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        return False
+    host = parts.hostname or ""
+    if port is not None and not 1 <= port <= 65535:
+        return False
+    return all(re.fullmatch(_LABEL, label) for label in host.split(".")) and len(host) <= 253
 
 
 def check_string(errors: Errors, member: str, value: Any, *, required: bool = False,
@@ -423,9 +442,6 @@ class Falu(ApiDefinition):
                              affects="a Python traceback is added as the detail of validation problems"),
     }
 
-    def __init__(self) -> None:
-        self._limiters: dict[int, tuple[RateLimiter, RateLimiter]] = {}
-
     # ---- hooks ----
     def authenticate(self, request) -> Principal:
         header = request.headers.get("authorization", "")
@@ -457,6 +473,10 @@ class Falu(ApiDefinition):
         if principal.attrs.get("suspended"):
             raise problem("invalid_workspace_state",
                           "The workspace is suspended and cannot make requests in live mode.")
+        key = ctx.request.headers.get(IDEMPOTENCY_HEADER)
+        if op.side_effects and key is not None and not key.strip():
+            # the machinery treats a blank key as absent; Falu's rule (2-128 characters) rejects it
+            raise self.validate_idempotency_key(key, ctx)
         version = ctx.request.headers.get("x-falu-version")
         if version is None or not version.strip():
             raise invalid({"X-Falu-Version": ["The X-Falu-Version header is required."]})
@@ -819,17 +839,40 @@ class Falu(ApiDefinition):
         if ctx.request.headers.get(IDEMPOTENCY_HEADER):
             await asyncio.sleep(HOLD_SECONDS)
 
-    async def body(self, ctx: Ctx) -> dict:
+    async def json(self, ctx: Ctx) -> Any:
+        """``ctx.json()`` plus the strictness of System.Text.Json: duplicate member names and
+        the non-JSON constants NaN/Infinity are malformed JSON (RFC 8259)."""
+        value = await ctx.json()
         raw = await ctx.request.body()
-        if not raw.strip() and ctx.request.method in ("POST",) and ctx.op is not None \
-                and ctx.op.request_schema is None:
-            return {}
-        return await ctx.json()
 
-    def base(self, prefix: str, kind: str, body: dict, **fields: Any) -> dict:
+        def pairs(items: list) -> dict:
+            names = [k for k, _ in items]
+            if len(names) != len(set(names)):
+                dup = next(k for k in names if names.count(k) > 1)
+                raise ValueError(f"duplicate member name {dup!r}")
+            return dict(items)
+
+        def constant(name: str) -> Any:
+            raise ValueError(f"'{name}' is not a JSON value")
+        try:
+            json.loads(raw.decode("utf-8"), object_pairs_hook=pairs, parse_constant=constant)
+        except ValueError as exc:
+            if ctx.fault is not None and ctx.fault.kind == "html-500":
+                raise HtmlCrash(str(exc)) from None
+            raise invalid({"$": [f"The JSON value could not be converted: {exc}."]}) from None
+        return value
+
+    async def body(self, ctx: Ctx) -> dict:
+        """The JSON body of an action whose body is optional (no body = {})."""
+        raw = await ctx.request.body()
+        if not raw.strip():
+            return {}
+        return await self.json(ctx)
+
+    def base(self, prefix: str, kind: str, src: dict, /, **fields: Any) -> dict:
         now_s = iso()
         obj = {"id": prefixed(prefix), "object": kind, "created": now_s, "updated": now_s,
-               "description": body.get("description"), "metadata": body.get("metadata") or {},
+               "description": src.get("description"), "metadata": src.get("metadata") or {},
                "live": False, "redaction": None}
         obj.update(fields)
         return obj
@@ -866,7 +909,7 @@ class Falu(ApiDefinition):
 
     def update_simple(self, kind: str) -> Callable:
         async def handler(ctx: Ctx):
-            body = await ctx.json()
+            body = await self.json(ctx)
             errors = Errors()
             check_metadata(errors, body.get("metadata"))
             check_string(errors, "description", body.get("description"), max_len=500)
@@ -911,7 +954,8 @@ class Falu(ApiDefinition):
         errors = Errors()
         check_string(errors, "name", body.get("name"), max_len=200)
         email = body.get("email")
-        if email is not None and (not is_str(email) or len(email) > 254 or not _EMAIL.fullmatch(email)):
+        if email is not None and (not is_str(email) or len(email) > 254 or not _EMAIL.fullmatch(email)
+                                  or len(email.rsplit("@", 1)[0]) > 64):
             errors.add("email", "The email field is not a valid e-mail address.")
         check_phone(errors, "phone", body.get("phone"))
         check_string(errors, "description", body.get("description"), max_len=500)
@@ -919,7 +963,7 @@ class Falu(ApiDefinition):
         return errors
 
     async def create_customer(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         if not ctx.skip_validation:
             self._customer_errors(body).raise_if()
         await self.hold(ctx)
@@ -930,7 +974,7 @@ class Falu(ApiDefinition):
         return ctx.ok(cust)
 
     async def update_customer(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         self._customer_errors(body).raise_if()
         cust = self.find(ctx, "customer", ctx.path_params["id"])
         if self.redacted(cust):
@@ -997,7 +1041,7 @@ class Falu(ApiDefinition):
         return Response(f["_content"].encode("latin-1"), media_type=f["type"])
 
     async def create_file_link(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         errors = Errors()
         check_string(errors, "file", body.get("file"), required=True, min_len=1)
         expires = None
@@ -1013,7 +1057,7 @@ class Falu(ApiDefinition):
         return ctx.ok(self.put(ctx, "file_link", link))
 
     async def update_file_link(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         errors = Errors()
         check_metadata(errors, body.get("metadata"))
         errors.raise_if()
@@ -1025,11 +1069,11 @@ class Falu(ApiDefinition):
 
     # ---- identity ----
     async def create_identity(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         errors = Errors()
         check_enum(errors, "type", body.get("type"), IDENTITY_TYPES)
         rurl = body.get("return_url")
-        if rurl is not None and (not is_str(rurl) or len(rurl) > 512 or not _URL.fullmatch(rurl)):
+        if rurl is not None and not valid_url(rurl):
             errors.add("return_url", "The return_url field is not a valid fully-qualified URL.")
         check_metadata(errors, body.get("metadata"))
         errors.raise_if()
@@ -1041,7 +1085,7 @@ class Falu(ApiDefinition):
         return ctx.ok(idv)
 
     async def update_identity(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         errors = Errors()
         check_string(errors, "description", body.get("description"), max_len=500)
         check_metadata(errors, body.get("metadata"))
@@ -1101,7 +1145,7 @@ class Falu(ApiDefinition):
             url, file = media.get("url"), media.get("file")
             if url is None and file is None:
                 errors.add(prefix + "media", "The media needs a url or a file.")
-            if url is not None and (not is_str(url) or not _URL.fullmatch(url)):
+            if url is not None and not valid_url(url):
                 errors.add(prefix + "media.url", "The url field is not a valid fully-qualified URL.")
             check_string(errors, prefix + "media.file", file)
 
@@ -1148,7 +1192,7 @@ class Falu(ApiDefinition):
                           "delete the suppression or remove the destination.")
 
     async def create_message(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         if not ctx.skip_validation:
             errors = Errors()
             check_phone(errors, "to", body.get("to"), required=True)
@@ -1171,7 +1215,7 @@ class Falu(ApiDefinition):
         return ctx.ok(msg)
 
     async def update_message(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         errors = Errors()
         check_metadata(errors, body.get("metadata"))
         errors.raise_if()
@@ -1207,7 +1251,7 @@ class Falu(ApiDefinition):
         return ctx.ok(ctx.store.update(ctx.tenant, "message", msg["id"], red))
 
     async def create_batch(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         errors = Errors()
         check_string(errors, "stream", body.get("stream"), required=True, min_len=1)
         messages = body.get("messages")
@@ -1281,7 +1325,7 @@ class Falu(ApiDefinition):
 
     # senders
     async def create_sender(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         errors = Errors()
         check_string(errors, "stream", body.get("stream"), required=True, min_len=1)
         check_enum(errors, "type", body.get("type"), SENDER_TYPES)
@@ -1303,7 +1347,7 @@ class Falu(ApiDefinition):
         return ctx.ok(self.put(ctx, "message_sender", sender))
 
     async def modify_sender(self, ctx: Ctx):
-        body = await ctx.json() if ctx.request.method == "PATCH" else {}
+        body = await self.json(ctx) if ctx.request.method == "PATCH" else {}
         sender = self.find(ctx, "message_sender", ctx.path_params["id"])
         if sender["status"] == "pending":
             raise problem("message_sender_cannot_be_modified",
@@ -1325,7 +1369,7 @@ class Falu(ApiDefinition):
         return ctx.ok(self.find(ctx, "message_stream", ctx.path_params["id"]))
 
     async def create_stream(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         errors = Errors()
         check_string(errors, "name", body.get("name"), required=True, min_len=3, max_len=50, pattern=_STREAM_NAME)
         check_enum(errors, "type", body.get("type"), STREAM_TYPES)
@@ -1341,7 +1385,7 @@ class Falu(ApiDefinition):
         return ctx.ok(self.put(ctx, "message_stream", stream))
 
     async def modify_stream(self, ctx: Ctx):
-        body = await ctx.json() if ctx.request.method == "PATCH" else {}
+        body = await self.json(ctx) if ctx.request.method == "PATCH" else {}
         self.ensure_defaults(ctx)
         stream = self.find(ctx, "message_stream", ctx.path_params["id"])
         if stream.get("default"):
@@ -1364,7 +1408,7 @@ class Falu(ApiDefinition):
 
     # suppressions
     async def create_suppression(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         errors = Errors()
         check_phone(errors, "to", body.get("to"), required=True)
         check_string(errors, "stream", body.get("stream"), required=True, min_len=1)
@@ -1392,7 +1436,7 @@ class Falu(ApiDefinition):
                 raise problem("message_template_content_is_invalid", f"The template content is invalid: {why}")
 
     async def create_template(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         self._template_errors(body, creating=True).raise_if()
         self._check_template_content(body["body"])
         if ctx.store.list(ctx.tenant, "message_template", lambda t: t["alias"] == body["alias"]):
@@ -1403,7 +1447,7 @@ class Falu(ApiDefinition):
         return ctx.ok(self.put(ctx, "message_template", tpl))
 
     async def validate_template(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         errors = Errors()
         check_string(errors, "body", body.get("body"), required=True, min_len=1)
         errors.raise_if()
@@ -1411,7 +1455,7 @@ class Falu(ApiDefinition):
         return ctx.ok({"body": body["body"], "valid": True})
 
     async def update_template(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         self._template_errors(body, creating=False).raise_if()
         tpl = self.find(ctx, "message_template", ctx.path_params["id"])
         self._check_template_content(body.get("body"))
@@ -1440,7 +1484,7 @@ class Falu(ApiDefinition):
         return errors
 
     async def create_payment(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         errors = self._money_errors(body)
         mpesa = body.get("mpesa")
         if check_object(errors, "mpesa", mpesa, required=True):
@@ -1458,7 +1502,7 @@ class Falu(ApiDefinition):
         return ctx.ok(pay)
 
     async def create_refund(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         errors = Errors()
         check_string(errors, "payment", body.get("payment"), required=True, min_len=1)
         check_enum(errors, "reason", body.get("reason"), REFUND_REASONS)
@@ -1480,7 +1524,7 @@ class Falu(ApiDefinition):
         return ctx.ok(auth)  # pragma: no cover - no public operation creates authorizations
 
     async def create_transfer(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         errors = self._money_errors(body)
         check_enum(errors, "purpose", body.get("purpose"), TRANSFER_PURPOSES)
         mpesa = body.get("mpesa")
@@ -1512,7 +1556,7 @@ class Falu(ApiDefinition):
         return ctx.ok(tr)
 
     async def create_reversal(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         errors = Errors()
         check_string(errors, "transfer", body.get("transfer"), required=True, min_len=1)
         check_enum(errors, "reason", body.get("reason"), REFUND_REASONS)
@@ -1528,12 +1572,12 @@ class Falu(ApiDefinition):
 
     # ---- webhooks ----
     async def create_webhook(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         errors = Errors()
         url = body.get("url")
         if url is None:
             errors.add("url", "The url field is required.")
-        elif not is_str(url) or len(url) > 512 or not _URL.fullmatch(url):
+        elif not valid_url(url):
             errors.add("url", "The url field is not a valid fully-qualified http or https URL.")
         events = body.get("events")
         if not isinstance(events, list) or not events or not all(is_str(e) and e for e in events):
@@ -1555,7 +1599,7 @@ class Falu(ApiDefinition):
         return ctx.ok(self.find(ctx, "terminal_configuration", ctx.path_params["id"]))
 
     async def create_configuration(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         errors = Errors()
         check_string(errors, "name", body.get("name"), required=True, min_len=1, max_len=100)
         check_string(errors, "location", body.get("location"))
@@ -1568,7 +1612,7 @@ class Falu(ApiDefinition):
         return ctx.ok(self.put(ctx, "terminal_configuration", config))
 
     async def modify_configuration(self, ctx: Ctx):
-        body = await ctx.json() if ctx.request.method == "PATCH" else {}
+        body = await self.json(ctx) if ctx.request.method == "PATCH" else {}
         self.ensure_defaults(ctx)
         config = self.find(ctx, "terminal_configuration", ctx.path_params["id"])
         if config.get("default"):
@@ -1580,7 +1624,7 @@ class Falu(ApiDefinition):
         return ctx.ok(self._apply(ctx, "terminal_configuration", config, body, ("name", "metadata")))
 
     async def create_location(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         errors = Errors()
         check_string(errors, "display_name", body.get("display_name"), required=True, min_len=1, max_len=100)
         errors.raise_if()
@@ -1596,7 +1640,7 @@ class Falu(ApiDefinition):
         return ctx.ok({"id": loc["id"], "object": "terminal_location", "deleted": True})
 
     async def activate_device(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         errors = Errors()
         check_string(errors, "activation_token", body.get("activation_token"), required=True, min_len=1)
         errors.raise_if()
@@ -1606,7 +1650,7 @@ class Falu(ApiDefinition):
     # ---- visits ----
     def create_named(self, kind: str, prefix: str) -> Callable:
         async def handler(ctx: Ctx):
-            body = await ctx.json()
+            body = await self.json(ctx)
             errors = Errors()
             check_string(errors, "name", body.get("name"), required=True, min_len=1, max_len=200)
             check_phone(errors, "phone", body.get("phone"))
@@ -1625,7 +1669,7 @@ class Falu(ApiDefinition):
                 "visitor_destination": "visitor_destination_cannot_be_modified"}[kind]
 
         async def handler(ctx: Ctx):
-            body = await ctx.json() if ctx.request.method == "PATCH" else {}
+            body = await self.json(ctx) if ctx.request.method == "PATCH" else {}
             obj = self.find(ctx, kind, ctx.path_params["id"])
             if self._open_visits(ctx, member, obj["id"]):
                 raise problem(code, f"The {kind.replace('_', ' ')} has an open visit and cannot be updated or deleted.")
@@ -1636,7 +1680,7 @@ class Falu(ApiDefinition):
         return handler
 
     async def create_visit(self, ctx: Ctx):
-        body = await ctx.json()
+        body = await self.json(ctx)
         errors = Errors()
         check_string(errors, "visitor", body.get("visitor"), required=True, min_len=1)
         check_string(errors, "destination", body.get("destination"))
