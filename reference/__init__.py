@@ -93,11 +93,20 @@ def start(name: str, *, fault: str | None = None, port: int = 0, in_process: boo
 
     Default: a subprocess ``python -m reference NAME --port PORT [--fault KIND]`` (dies with
     this process). ``in_process=True``: uvicorn in a daemon thread of this process (``env`` is
-    then ignored: set variables such as ``REFERENCE_FLOWBRITE_BURST`` before calling).
+    then applied to ``os.environ`` only while the app is built, e.g. ``REFERENCE_FLOWBRITE_BURST``).
     """
     from ._machinery import server as srv
     if in_process:
-        app = build_app(name, fault)
+        saved = {k: os.environ.get(k) for k in (env or {})}
+        os.environ.update(env or {})  # read while the app is built (e.g. rate-limit overrides)
+        try:
+            app = build_app(name, fault)
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
         return srv.start_in_process(name, app, fault=fault, port=port, host=host, timeout=timeout)
     module_name(name)
     if fault:  # fail fast in the parent for unknown / inapplicable kinds

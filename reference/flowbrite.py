@@ -359,6 +359,9 @@ class Flowbrite(ApiDefinition):
                                  "currency": {"type": "string", "enum": list(CURRENCIES)},
                                  "reference": {"type": "string", "maxLength": 140}}}
         obj = {"type": "object", "properties": {"id": S}}
+        ids = {"walletId": {"type": "string", "pattern": "^wal_[0-9A-Za-z]{20,40}$"},
+               "beneficiaryId": {"type": "string", "pattern": "^ben_[0-9A-Za-z]{20,40}$"},
+               "transferId": {"type": "string", "pattern": "^tfr_[0-9A-Za-z]{20,40}$"}}
         return [
             Operation("GET", "/v1/wallets", self.list_wallets, "listWallets", "List wallets",
                       permission="read:wallet", response_schema={"type": "array", "items": obj}),
@@ -366,23 +369,23 @@ class Flowbrite(ApiDefinition):
                       permission="write:wallet", request_schema=wallet_req, response_schema=obj,
                       success_status=201),
             Operation("GET", "/v1/wallets/{walletId}", self.get_wallet, "getWallet", "Get a wallet",
-                      permission="read:wallet", response_schema=obj, errors=(400,)),
+                      permission="read:wallet", response_schema=obj, errors=(400,), path_schemas=ids),
             Operation("GET", "/v1/wallets/{walletId}/balances", self.list_balances, "listBalances",
                       "List a wallet's balances", permission="read:balance",
-                      response_schema={"type": "array", "items": obj}, errors=(400,)),
+                      response_schema={"type": "array", "items": obj}, errors=(400,), path_schemas=ids),
             Operation("POST", "/v1/beneficiaries", self.create_beneficiary, "createBeneficiary",
                       "Create a beneficiary", permission="write:beneficiary", request_schema=ben_req,
                       response_schema=obj, success_status=201),
             Operation("GET", "/v1/beneficiaries/{beneficiaryId}", self.get_beneficiary, "getBeneficiary",
-                      "Get a beneficiary", permission="read:beneficiary", response_schema=obj, errors=(400,)),
+                      "Get a beneficiary", permission="read:beneficiary", response_schema=obj, errors=(400,), path_schemas=ids),
             Operation("POST", "/v1/transfers", self.create_transfer, "createTransfer", "Create a transfer",
                       permission="write:transfer", request_schema=tr_req, response_schema=obj,
                       success_status=201),
             Operation("GET", "/v1/transfers/{transferId}", self.get_transfer, "getTransfer", "Get a transfer",
-                      permission="read:transfer", response_schema=obj, errors=(400,)),
+                      permission="read:transfer", response_schema=obj, errors=(400,), path_schemas=ids),
             Operation("POST", "/v1/transfers/{transferId}/cancel", self.cancel_transfer, "cancelTransfer",
                       "Cancel a pending transfer", permission="write:transfer", response_schema=obj,
-                      errors=(400,)),
+                      errors=(400,), path_schemas=ids),
         ]
 
     # ---- lookups ----

@@ -121,8 +121,8 @@ ACTION_TYPES = (
     "sleep", "stop", "stream_echo", "talk", "transcribe_start", "transcribe_stop",
     "transcribe_recording", "variable_set", "webhook_send",
 )
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_E164 = re.compile(r"\+[1-9][0-9]{1,14}")  # always fullmatch (no "$" before a newline)
 
 
 # ---- errors ---------------------------------------------------------------------------------
@@ -261,7 +261,7 @@ class VoipbinEnvelope(Envelope):
 
 # ---- validation helpers ---------------------------------------------------------------------
 def is_uuid(value: Any) -> bool:
-    return isinstance(value, str) and bool(_UUID.match(value))
+    return isinstance(value, str) and bool(_UUID.fullmatch(value))
 
 
 def path_id(ctx: Ctx, name: str = "id") -> str:
@@ -337,7 +337,7 @@ def check_address(value: Any, name: str) -> dict:
     target = value.get("target")
     if not isinstance(target, str) or not target:
         raise invalid_argument(f"{name}.target must be a non-empty string.")
-    if value.get("type") == "tel" and not _E164.match(target):
+    if value.get("type") == "tel" and not _E164.fullmatch(target):
         raise invalid_argument(f"{name}.target must be an E.164 phone number for type tel.")
     return value
 
@@ -892,7 +892,7 @@ class Voipbin(ApiDefinition):
         ntype = body.get("type") if body.get("type") is not None else "normal"
         if not ctx.skip_validation:
             number = require_str(body, "number")
-            if not _E164.match(number):
+            if not _E164.fullmatch(number):
                 raise invalid_argument("number must be an E.164 phone number, e.g. +14155551234.")
             if ntype not in NUMBER_PRICE:
                 raise invalid_argument("type must be one of normal, virtual.")

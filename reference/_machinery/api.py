@@ -74,6 +74,7 @@ class Operation:
     response_schema: dict | None = None
     success_status: int = 200
     errors: tuple[int, ...] = ()  # extra error statuses for the OpenAPI document
+    path_schemas: dict[str, dict] = field(default_factory=dict)  # OpenAPI schema per path param
 
     def __post_init__(self) -> None:
         self.method = self.method.upper()
@@ -275,7 +276,8 @@ class ApiDefinition:
                 set_path(body, env.status_path, wrong)
             elif f.kind == "stack-trace" and env.message_path:
                 msg = get_path(body, env.message_path) or ""
-                set_path(body, env.message_path, f"{msg}\n{faults_mod.FAKE_TRACEBACK}")
+                trace = err.extras.get("traceback") or faults_mod.FAKE_TRACEBACK
+                set_path(body, env.message_path, f"{msg}\n{trace.rstrip()}")
             elif f.kind == "wrong-media-type":
                 media = f.param or "text/plain"
         if hit and f.kind == "missing-header":

@@ -28,7 +28,8 @@ def build_document(api: "ApiDefinition", *, security_scheme: dict | None = None,
     idem = api.idempotency
     for op in api.operations():
         oas_path = _PARAM.sub(r"{\1}", op.path)
-        params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+        params = [{"name": n, "in": "path", "required": True,
+                   "schema": dict(op.path_schemas.get(n, {"type": "string"}))}
                   for n in _PARAM.findall(op.path)]
         statuses = set(op.errors)
         if op.authenticated:
@@ -46,6 +47,9 @@ def build_document(api: "ApiDefinition", *, security_scheme: dict | None = None,
         responses = {str(op.success_status): {
             "description": REASONS.get(op.success_status, "Success"),
             "content": {"application/json": {"schema": schema}}}}
+        if api.request_id_header:
+            responses[str(op.success_status)]["headers"] = {api.request_id_header: {
+                "description": "request id", "schema": {"type": "string"}}}
         for status in sorted(statuses):
             responses[str(status)] = api.openapi_error_response(status)
         operation = {"operationId": op.operation_id, "summary": op.summary or op.operation_id,

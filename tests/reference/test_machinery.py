@@ -261,3 +261,27 @@ def test_non_json_numbers_are_malformed(raw):
 def test_dumps_handles_non_finite():
     from reference._machinery.body import dumps
     assert dumps({"a": float("inf"), "b": [1e999]}) == b'{"a":"inf","b":["inf"]}'
+
+
+def test_stack_trace_fault_leaks_the_real_traceback_on_500():
+    class Broken(Flowbrite):
+        async def list_wallets(self, ctx):
+            raise KeyError("boom")
+    from reference.flowbrite import CREDENTIALS
+    with start_in_process("flowbrite", Broken().build_app(fault="stack-trace"), fault="stack-trace",
+                          port=0) as srv:
+        r = httpx.get(srv.url + "/v1/wallets", headers={"X-API-KEY": CREDENTIALS["primary"]})
+    msg = r.json()["error"]["message"]
+    assert r.status_code == 500 and "Traceback (most recent call last)" in msg and "KeyError" in msg
+
+
+@pytest.mark.parametrize("in_process", [True, False])
+def test_burst_env_override(in_process):
+    import reference
+    with reference.start("flowbrite", in_process=in_process, env={"REFERENCE_FLOWBRITE_BURST": "5"}) as srv:
+        key = reference.mint_key("flowbrite")
+        codes = [httpx.get(srv.url + "/v1/wallets", headers={"X-API-KEY": key}).status_code
+                 for _ in range(6)]
+    assert codes == [200] * 5 + [429]
+    import os
+    assert "REFERENCE_FLOWBRITE_BURST" not in os.environ
