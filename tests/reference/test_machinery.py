@@ -278,7 +278,8 @@ def test_stack_trace_fault_leaks_the_real_traceback_on_500():
 @pytest.mark.parametrize("in_process", [True, False])
 def test_burst_env_override(in_process):
     import reference
-    with reference.start("flowbrite", in_process=in_process, env={"REFERENCE_FLOWBRITE_BURST": "5"}) as srv:
+    with reference.start("flowbrite", in_process=in_process, env={"REFERENCE_FLOWBRITE_BURST": "5",
+                                                                     "REFERENCE_FLOWBRITE_REFILL_SECONDS": "3600"}) as srv:
         key = reference.mint_key("flowbrite")
         codes = [httpx.get(srv.url + "/v1/wallets", headers={"X-API-KEY": key}).status_code
                  for _ in range(6)]
