@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import random
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -37,7 +38,8 @@ _TLDS = ("com", "org", "net", "io", "dev", "co", "uk", "de", "app", "info")
 
 def _label(rnd: random.Random) -> str:
     # LDH label that neither starts nor ends with a hyphen (RFC 1035 section 2.3.1).
-    label = rnd.choice(_LOWER) + rng_text(rnd, _LOWER_DIGITS + "-", 0, 10)
+    # No "--" anywhere: in positions 3-4 it marks IDNA labels, which validators reject.
+    label = rnd.choice(_LOWER) + re.sub("-+", "-", rng_text(rnd, _LOWER_DIGITS + "-", 0, 10))
     return label + "x" if label.endswith("-") else label
 
 
@@ -268,6 +270,10 @@ _NASTY_URLS = (
 )
 
 
+def _host(url: str) -> str:
+    return re.split("[/?#]", url.split("://", 1)[1], maxsplit=1)[0]
+
+
 _URL_MUTATIONS: tuple[Callable[[str, int], str], ...] = (
     lambda u, i: u.split("://", 1)[1],  # scheme dropped
     lambda u, i: "//" + u.split("://", 1)[1],
@@ -278,8 +284,8 @@ _URL_MUTATIONS: tuple[Callable[[str, int], str], ...] = (
     lambda u, i: u[: 8 + i % max(1, len(u) - 8)] + (" ", "\t", "\n", "%zz", "<", "|")[i % 6] + u[8 + i % max(1, len(u) - 8):],
     lambda u, i: (" ", "\t")[i % 2] + u,
     lambda u, i: u.replace("https://", ("ftp://", "ws://", "gopher://", "javascript://")[i % 4], 1),
-    lambda u, i: u.split("/", 3)[0] + "//" + u.split("/", 3)[2] + ":" + str(65536 + i * 1000) + "/",
-    lambda u, i: u.split("/", 3)[0] + "//" + u.split("/", 3)[2] + ":" + ("abc", "-1", "8o")[i % 3],
+    lambda u, i: "https://" + _host(u) + ":" + str(65536 + i * 1000) + "/",
+    lambda u, i: "https://" + _host(u) + ":" + ("abc", "-1", "8o")[i % 3] + "/",
 )
 
 
@@ -475,12 +481,13 @@ def json_values_not_of_type(*, expected: str) -> SearchStrategy[Any]:
     Typical mistakes come first: ``"1"`` for integer, ``"true"`` for boolean.
     """
     check_choice("expected", expected, JSON_TYPES)
-    excluded = {expected} | ({"integer"} if expected == "number" else set())
+    # "number" includes the integers, and an integral number is an integer.
+    excluded = {expected} | ({"integer"} if expected == "number" else set()) | ({"number"} if expected == "integer" else set())
     others = [k for k in JSON_TYPES if k not in excluded]
     nasty: list[Any] = []
     for k in others:
         nasty += _EXAMPLE_BY_TYPE[k]
     if expected == "integer":
-        others = [*others, "number"]  # non-integral numbers are not integers
-        nasty = [0.5, *nasty]
+        others = [*others, "number"]  # _values_of("number") is non-integral only
+        nasty = [0.5, -1.5, *nasty]
     return nasty_first(nasty, st.one_of([_values_of(k) for k in others]))
