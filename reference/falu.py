@@ -535,6 +535,17 @@ class Falu(ApiDefinition):
         for item in doc["paths"].values():
             for operation in item.values():
                 operation["responses"].pop("409", None)
+                if operation["operationId"] == "files-create":
+                    operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+                        "type": "object", "required": ["file", "purpose"],
+                        "properties": {"file": {"type": "string", "format": "binary"},
+                                       "purpose": {"type": "string", "enum": list(FILE_PURPOSES)},
+                                       "expires": {"type": "string", "format": "date-time"}}}}}}
+                    operation["responses"]["415"] = self.openapi_error_response(415)
+                if operation["operationId"] == "files-contents":
+                    operation["responses"]["200"]["content"] = {
+                        "*/*": {"schema": {"type": "string", "format": "binary"}}}
+                    operation["responses"]["410"] = self.openapi_error_response(410)
                 listed = codes.get(operation["operationId"], ())
                 if listed:
                     operation["x-error-codes"] = list(listed)
@@ -577,8 +588,11 @@ class Falu(ApiDefinition):
 
         def op(method: str, path: str, handler, operation_id: str, summary: str,
                codes: tuple[str, ...] = (), schema: dict | None = None) -> None:
+            many = method == "GET" and not path.endswith("}") and path != "/money_balances"
+            response = {"type": "array", "items": {"type": "object"}} if many else {"type": "object"}
             o = Operation(method, "/v1" + path, handler, operation_id, summary,
-                          request_schema=schema, errors=(400,))
+                          request_schema=schema, response_schema=response,
+                          errors=(400, 415) if schema is not None else (400,))
             o.x_error_codes = codes  # type: ignore[attr-defined]
             ops.append(o)
 
