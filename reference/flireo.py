@@ -65,6 +65,9 @@ Decisions where the seed is silent
   would reject an invalid key. An unknown provider -> invalid_field (param ``provider``).
 * **provider_error / provider_timeout** are never sent: they need a failing upstream provider
   and Flireo documents no sandbox value that simulates one.
+* **Fixture keys** (primary, secondary, low_credits) have a raised rate limit (50 x 100/min)
+  so the conformance suite can use them for hundreds of requests; minted keys (rate-limit
+  probes) have exactly the documented 100 requests per minute.
 * **Unknown routes and methods** (after authentication): 404 not_found (the seed has no 405).
 * **Rate limit**: token bucket of 100 per 60 s per key (``REFERENCE_FLIREO_BURST`` /
   ``_REFILL_TOKENS`` / ``_REFILL_SECONDS`` override); 429 rate_limit_exceeded with
@@ -74,11 +77,13 @@ Decisions where the seed is silent
 """
 from __future__ import annotations
 
+import itertools
 import random
 import re
 import secrets
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -122,6 +127,8 @@ CODES_BY_STATUS: dict[int, tuple[str, ...]] = {
 
 E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_URI_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 PROVIDER_KEY = re.compile(r"^sk-[A-Za-z0-9_-]{20,200}$")
 PROVIDERS = ("openai", "elevenlabs", "deepgram")
 COUNTRIES = ("BE", "DE", "FR", "GB", "NL", "US")
@@ -142,6 +149,27 @@ CREDENTIALS: dict[str, str] = {
     "invalid": "flk_invalid_00000000000000000000",
 }
 _STARTING_CREDITS = {CREDENTIALS["low_credits"]: 0}
+
+
+FIXTURE_RATE_SHARDS = 50
+
+
+@dataclass(frozen=True)
+class FixturePrincipal(Principal):
+    """A fixture key (primary, secondary, low_credits): provisioned with a raised rate limit.
+
+    The conformance suite sends several hundred requests with these keys against one server;
+    at the documented 100/min it would spend minutes waiting. Their requests are spread over
+    ``FIXTURE_RATE_SHARDS`` buckets (so 50 x 100 per minute); every minted key (what the
+    rate-limit probes use) has exactly the documented 100 requests per minute.
+    """
+
+    @property
+    def rate_key(self) -> str:
+        return f"{self.key}#{next(_SHARD) % FIXTURE_RATE_SHARDS}"
+
+
+_SHARD = itertools.count()
 
 
 def mint_key() -> str:
@@ -200,7 +228,7 @@ def check_string(field: str, value: Any, *, max_len: int = 1000) -> str:
 def check_e164(field: str, value: Any) -> str:
     if not isinstance(value, str):
         raise invalid(field, f"Field '{field}' must be a string")
-    if not E164.match(value):
+    if not E164.fullmatch(value):
         raise error("invalid_phone_number", 400,
                     f"Phone number format invalid: '{field}' must be in E.164 format, e.g. +31612345678", field)
     return value
@@ -230,8 +258,8 @@ def check_https_url(field: str, value: Any) -> str:
     labels = host.split(".")
     if not all(re.fullmatch(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", label) for label in labels):
         raise bad
-    if "\\" in value:
-        raise bad
+    if not _URI_CHARS.fullmatch(value) or _BAD_PERCENT.search(value):
+        raise bad  # RFC 3986 section 2: only unreserved, reserved and valid %XX escapes
     return value
 
 
@@ -243,8 +271,15 @@ def check_int(field: str, value: Any, lo: int, hi: int) -> int:
     return value
 
 
+def raw_id(ctx: Ctx, prefix: str) -> str:
+    """The id exactly as sent: Starlette's route regex ends in ``$``, which also matches before
+    a trailing newline, so ``{id:path}`` would drop a trailing ``\\n`` from the id."""
+    path = ctx.request.scope["path"]
+    return path[len(prefix):] if path.startswith(prefix) else ctx.path_params["id"]
+
+
 def check_uuid(value: str) -> str:
-    if not UUID.match(value):
+    if not UUID.fullmatch(value):
         raise error("invalid_uuid", 400, "Invalid UUID format", "id")
     return value.lower()
 
@@ -313,9 +348,11 @@ class Flireo(ApiDefinition):
             raise error("api_key_expired", 401, "API key has expired")
         if token == CREDENTIALS["revoked"]:
             raise error("api_key_revoked", 401, "API key has been revoked")
-        if _KEY.match(token):
-            name = next((n for n, k in CREDENTIALS.items() if k == token), "minted")
-            return Principal(key=token, tenant=token, name=name)
+        if _KEY.fullmatch(token):
+            name = next((n for n, k in CREDENTIALS.items() if k == token), None)
+            if name is not None:
+                return FixturePrincipal(key=token, tenant=token, name=name)
+            return Principal(key=token, tenant=token, name="minted")
         raise error("unauthorized", 401, "Invalid or missing API key")
 
     def rate_limited(self, decision, ctx: Ctx) -> ApiError:
@@ -462,7 +499,8 @@ class Flireo(ApiDefinition):
         return ctx.ok(call, 201)
 
     def _find_call(self, ctx: Ctx) -> dict:
-        cid = check_uuid(ctx.path_params["id"])
+        cid = check_uuid(raw_id(ctx, f"{BASE}/calls/") if ctx.op.operation_id == "getCall"
+                         else ctx.path_params["id"])
         call = ctx.store.get(ctx.tenant, "call", cid)
         if call is None:
             raise error("call_not_found", 404, f"Call not found: {cid}", "id")
@@ -568,7 +606,7 @@ class Flireo(ApiDefinition):
         return ctx.ok(record, 201)
 
     def _find_number(self, ctx: Ctx) -> dict:
-        nid = check_uuid(ctx.path_params["id"])
+        nid = check_uuid(raw_id(ctx, f"{BASE}/phone-numbers/"))
         record = ctx.store.get(ctx.tenant, "number", nid)
         if record is None:
             raise error("not_found", 404, f"Resource not found: phone number {nid}", "id")
@@ -595,7 +633,7 @@ class Flireo(ApiDefinition):
         if provider not in PROVIDERS:
             raise invalid("provider", f"Field 'provider' must be one of: {', '.join(PROVIDERS)}")
         key = check_string("api_key", require(body, "api_key"), max_len=4096)
-        if not PROVIDER_KEY.match(key):  # sandbox simulation of the provider's key check
+        if not PROVIDER_KEY.fullmatch(key):  # sandbox simulation of the provider's key check
             raise error("invalid_api_key", 422, f"BYOK API key invalid: {provider} rejected the key", "api_key")
         record = {"provider": provider, "key_last4": key[-4:], "status": "active", "created_at": now_iso()}
         ctx.store.put(ctx.tenant, "byok", provider, record)
