@@ -64,7 +64,7 @@ class ProbeCase:
             return
         try:
             body = json.loads(exchange.body)
-        except ValueError:
+        except (ValueError, RecursionError):
             self._setup_problem(f"{step.method} {step.path}: response is not JSON, nothing to capture", exchange)
         for name, pointer in step.capture.items():
             value = resolve_pointer(body, pointer)

@@ -250,7 +250,7 @@ class Judge:
             return None, None, MISSING
         try:
             body = _strict_json(exchange.body)
-        except (UnicodeDecodeError, ValueError) as exc:
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: nested past the parser's depth
             verdict.failures.append(
                 F.UnparseableBody(
                     ("Problem", f"not JSON: {exc}"[:300]),

@@ -9,12 +9,12 @@ every operation that broke a contract.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import CHECKS, load_all_checks
@@ -54,12 +54,19 @@ def builtin_checks(names: Iterable[str]) -> list[Callable[..., Any]]:
     return [CHECKS.get_one(name) for name in names]
 
 
-def fetch_document(url: str, *, timeout: float = 10.0) -> dict:
-    """The OpenAPI document at ``url`` (loopback or the given target; never through a proxy)."""
-    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
-        response = client.get(url)
-        response.raise_for_status()
-        return response.json()
+def fetch_document(url: str, *, timeout: float = 10.0, max_body: int = 16 << 20) -> dict:
+    """The OpenAPI document at ``url`` (loopback or the given target; never through a proxy),
+    through the engine's transport: one deadline, a size cap, no redirects."""
+    from ..engine.transport import OutgoingRequest, Transport
+
+    transport = Transport(timeout=timeout, max_body=max_body)
+    try:
+        exchange = transport.send(OutgoingRequest("GET", url, {"Accept": "application/json"}))
+    finally:
+        transport.close()
+    if exchange.error or exchange.truncated or not exchange.ok:
+        raise ValueError(f"GET {url}: {exchange.error or exchange.status}{' (over the size cap)' if exchange.truncated else ''}")
+    return json.loads(exchange.body)
 
 
 @dataclass
