@@ -205,12 +205,13 @@ def pytest_configure(config: pytest.Config) -> None:
     if conf.api_key:
         secrets.register(conf.api_key)
     if conf.base_url and not hasattr(config, "workerinput"):
-        _check_reachable(conf)
+        _check_reachable(conf, config.stash[_POOL])
 
 
-def _check_reachable(conf: Settings) -> None:
+def _check_reachable(conf: Settings, pool: TargetPool | None = None) -> None:
     """One clear error for an unreachable target, instead of a failure per test."""
-    transport = Transport(timeout=min(conf.timeout, 5.0), max_body=1024)
+    # The check is a request like any other: paced by --max-rps, counted by --max-requests.
+    transport = Transport(timeout=min(conf.timeout, 5.0), max_body=1024, pacer=pool and pool.pacer, budget=pool and pool.budget)
     try:
         exchange = transport.send(OutgoingRequest("GET", conf.base_url))
     finally:
