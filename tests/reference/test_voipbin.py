@@ -191,7 +191,8 @@ def test_bad_flow_actions_are_invalid_argument(client):
 
 @pytest.mark.parametrize("bad", ["not-a-uuid", "{00000000-0000-4000-8000-000000000001}",
                                  "000000000000400080000000000000001", "%20",
-                                 "00000000-0000-4000-8000-000000000001%0A"])
+                                 "00000000-0000-4000-8000-000000000001%0A",
+                                 "%0A00000000-0000-4000-8000-000000000001%0D%0A"])
 def test_malformed_ids_are_invalid_id(client, bad):
     assert_error(client.get(f"/calls/{bad}", headers=auth()), "INVALID_ID")
 
