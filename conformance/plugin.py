@@ -263,6 +263,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
                 marks.append(pytest.mark.burst)
             marks.extend(getattr(pytest.mark, extra) for extra in probe.markers)
             params.append(pytest.param((name, probe.id), id=f"{name}:{probe.id}", marks=marks))
+    if not params:
+        reason = f"no '{kind}' probes in catalogs {', '.join(conf.catalogs)}"
+        params.append(pytest.param(None, id="no-probes", marks=pytest.mark.skip(reason=reason)))
     metafunc.parametrize("case", params, indirect=True)
 
 
@@ -274,7 +277,7 @@ def conformance_pool(pytestconfig: pytest.Config) -> TargetPool:
 @pytest.fixture
 def case(request: pytest.FixtureRequest, conformance_pool: TargetPool) -> ProbeCase:
     name, probe_id = request.param
-    target = conformance_pool.get(name)
+    target = conformance_pool.get(name).fork_with_fresh_primary()
     probe = next(probe for probe in target.catalog.probes if probe.id == probe_id)
     return ProbeCase(target, probe)
 
@@ -282,7 +285,7 @@ def case(request: pytest.FixtureRequest, conformance_pool: TargetPool) -> ProbeC
 @pytest.fixture
 def conformance_target(request: pytest.FixtureRequest, conformance_pool: TargetPool) -> Target:
     """The target of one catalog; tests asking for it run once per selected catalog."""
-    return conformance_pool.get(request.param)
+    return conformance_pool.get(request.param).fork_with_fresh_primary()
 
 
 @pytest.hookimpl(wrapper=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import email.utils
 import time
 from dataclasses import dataclass, field
@@ -38,6 +39,20 @@ class Target:
             secrets.register(value)
         self.judge = Judge(self.catalog, strict_planned=self.strict_planned)
         self.builder = RequestBuilder(self.catalog, self.base_url, self.credentials)
+
+    def fork_with_fresh_primary(self) -> Target:
+        """A view of this target whose 'primary' credential is a freshly minted key (embedded
+        reference APIs only): every test then has its own tenant and its own rate-limit
+        bucket, so no test's data or burst leaks into another's. Shares transport, judge and
+        recorder."""
+        if self.mint_key is None:
+            return self
+        key = self.mint_key()
+        secrets.register(key)
+        forked = copy.copy(self)
+        forked.credentials = {**self.credentials, "primary": key}
+        forked.builder = RequestBuilder(self.catalog, self.base_url, forked.credentials)
+        return forked
 
     @property
     def name(self) -> str:

@@ -60,10 +60,10 @@ def parse_json(raw: bytes, content_type: str | None, *, require_object: bool = T
     """Parse ``raw``; raise :class:`BodyError`.
 
     A missing Content-Type is accepted unless ``strict_content_type``; an explicit non-JSON
-    one is always ``content_type``.
+    one (an empty header value included: it names no media type) is always ``content_type``.
     """
     text_preview = raw[:200].decode("utf-8", "replace")
-    if content_type and not is_json_media_type(content_type):
+    if content_type is not None and not is_json_media_type(content_type):
         raise BodyError("content_type", f"unsupported Content-Type {content_type.split(';')[0].strip()!r}; "
                         "expected application/json", text_preview)
     if not content_type and strict_content_type and raw.strip():
