@@ -34,15 +34,18 @@ def pool():
 
 
 class Client:
+    """Falu requests; ``key="primary"`` is a freshly minted key (own bucket and data) per client."""
+
     def __init__(self, url: str) -> None:
         self.http = httpx.Client(base_url=url + "/v1", timeout=10)
+        self.primary = reference.mint_key("falu")
 
     def __call__(self, method: str, path: str, json=None, *, key: str | None = "primary",
                  idem: str | bool = True, headers: dict | None = None, content: bytes | None = None,
                  content_type: str | None = None, version: bool = True) -> httpx.Response:
         h: dict[str, str] = dict(VERSION) if version else {}
         if key is not None:
-            h["Authorization"] = f"Bearer {KEYS.get(key, key)}"
+            h["Authorization"] = f"Bearer {self.primary if key == 'primary' else KEYS.get(key, key)}"
         if method == "POST" and idem:
             h["X-Idempotency-Key"] = idem if isinstance(idem, str) else f"test-{uuid.uuid4()}"
         if content_type:
@@ -58,7 +61,7 @@ class Client:
         return r.json()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def c(pool):
     client = Client(pool.get("falu").url)
     yield client
@@ -162,6 +165,8 @@ def p_idempotency_key_in_use(c):
     key = f"k-{uuid.uuid4()}"
     out: list[httpx.Response] = []
     http = [Client(str(c.http.base_url).rsplit("/v1", 1)[0]) for _ in range(2)]
+    for other in http:
+        other.primary = c.primary
 
     def send(i: int) -> None:
         out.append(http[i]("POST", "/billing/customers", {"name": "Same"}, idem=key))
@@ -503,7 +508,7 @@ def test_403_has_no_body(c):
 
 def test_429_with_retry_after_before_idempotency(c):
     key = reference.mint_key("falu")
-    seen = [c("POST", "/billing/customers", {"name": "A"}, key=key, idem="same-key") for _ in range(40)]
+    seen = [c("POST", "/billing/customers", {"name": "A"}, key=key, idem="same-key") for _ in range(150)]
     limited = [r for r in seen if r.status_code == 429]
     assert limited, [r.status_code for r in seen]
     r = limited[0]
@@ -603,7 +608,7 @@ def test_fault_missing_header(pool):
     r = p_message_not_found(fc)
     assert r.status_code == 400 and "X-Request-Id" not in r.headers
     key = reference.mint_key("falu")
-    limited = [r for r in (fc("GET", "/messages", key=key) for _ in range(40)) if r.status_code == 429]
+    limited = [r for r in (fc("GET", "/messages", key=key) for _ in range(150)) if r.status_code == 429]
     assert limited and "Retry-After" not in limited[0].headers
     assert "X-Request-Id" in fc("GET", "/messages").headers  # successes keep it
 
