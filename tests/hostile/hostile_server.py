@@ -320,14 +320,24 @@ class HostileServer:
         await self._send(writer, "400 Bad Request", headers, body)
         return True
 
-    async def _mode_retry_after(self, req, writer) -> bool:
-        """429 (conforming to Flowbrite's catalog) with Retry-After: 1 to the first request of
-        each kind (method and path), then success."""
-        kind = (req.method, req.target.split("?", 1)[0])
+    async def _mode_echo_after_first(self, req, writer) -> bool:
+        """Success for the first request of each kind (a probe's control passes), then ``echo``:
+        the varied requests, their Hypothesis examples and reproducers all meet the echo."""
+        if self._first_of_kind(req):
+            return await self._mode_always_200(req, writer)
+        return await self._mode_echo(req, writer)
+
+    def _first_of_kind(self, req) -> bool:
+        kind = (req.mode, req.method, req.target.split("?", 1)[0])
         with self._lock:
             first = kind not in self._kinds_seen
             self._kinds_seen.add(kind)
-        if first:
+        return first
+
+    async def _mode_retry_after(self, req, writer) -> bool:
+        """429 (conforming to Flowbrite's catalog) with Retry-After: 1 to the first request of
+        each kind (method and path), then success."""
+        if self._first_of_kind(req):
             body = envelope(429, "api.common.rateLimitExceeded", "slow down")
             await self._send(writer, "429 Too Many Requests", [("Content-Type", "application/json"), ("Retry-After", "1")], body)
             return True
