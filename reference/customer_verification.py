@@ -578,7 +578,7 @@ class CustomerVerification(ApiDefinition):
             await asyncio.sleep(0.15)  # in flight long enough for a concurrent retry to see the key in use
         self._email_taken(ctx, body.get("email"))
         fields = ("firstName", "lastName", "email", "dateOfBirth", "phoneNumber", "country", "postalCode")
-        customer = {"id": prefixed("cus"), **{f: body.get(f) for f in fields}, "status": "PENDING",
+        customer = {"id": prefixed("cus"), **{f: body[f] for f in fields if f in body}, "status": "PENDING",
                     "createdAt": now_iso(), "updatedAt": now_iso()}
         ctx.store.put(ctx.tenant, "customer", customer["id"], customer)
         return ctx.ok(customer, 201)
