@@ -66,7 +66,8 @@ def _trailing_comma(base: dict[str, Any], i: int) -> bytes:
 
 
 def _single_quotes(base: dict[str, Any], i: int) -> bytes:
-    m = [("'" + json.loads(k).replace("'", "") + "'", v.replace('"', "'")) for k, v in _members(base)]
+    # Odd i: only the names single-quoted, values left as JSON.
+    m = [("'" + json.loads(k).replace("'", "") + "'", v if i % 2 else v.replace('"', "'")) for k, v in _members(base)]
     return _obj(m).encode()
 
 
@@ -88,7 +89,7 @@ def _comment(base: dict[str, Any], i: int) -> bytes:
 
 
 def _bom(base: dict[str, Any], i: int) -> bytes:
-    return b"\xef\xbb\xbf" + json.dumps(base).encode()
+    return b"\xef\xbb\xbf" + json.dumps(base, indent=2 if i % 2 else None).encode()
 
 
 _BAD_UTF8 = (b"\xff", b"\xc3\x28", b"\xc0\xaf", b"\xed\xa0\x80", b"\xe2\x82", b"\x80", b"\xf8\x88\x80\x80\x80")

@@ -170,7 +170,8 @@ def expired_jwt_credentials(*, scheme: str | None = "Bearer") -> SearchStrategy[
     def build(alg: str, exp: int, rnd: random.Random) -> str:
         header = _b64url({"alg": alg, "typ": "JWT"})
         payload = _b64url({"sub": rng_text(rnd, _SUB_CHARS, 1, 16), "iat": exp - 3600, "exp": exp})
-        return wrap(f"{header}.{payload}.{rng_text(rnd, _B64URL, 43, 86)}")
+        signature = base64.urlsafe_b64encode(rnd.randbytes(rnd.randint(32, 64))).rstrip(b"=").decode()
+        return wrap(f"{header}.{payload}.{signature}")
 
     return seeded(
         build,

@@ -228,7 +228,7 @@ def invalid_dates() -> SearchStrategy[str]:
 # ---------------------------------------------------------------- URLs
 
 def https_urls() -> SearchStrategy[str]:
-    """RFC 3986 absolute URI with the ``https`` scheme, a registered-name host and an optional path and query."""
+    """RFC 3986 absolute URI, https required: ``https://`` + registered-name host + optional path and query."""
     generated = seeded(_https_url)
     return nasty_first(
         ["https://example.com", "https://example.com/", "https://example.com/callback?x=1", "https://api.example.co.uk:8443/hooks/a-b_c"],

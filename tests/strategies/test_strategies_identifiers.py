@@ -98,48 +98,51 @@ def body_ok(rule: dict, body: str) -> bool:
     return rule["min_length"] <= len(body) <= rule["max_length"] and set(body) <= ALNUM
 
 
+def per_rule(factory):
+    # One property covers every rule: (rule, value) pairs from a one_of, so
+    # the 500 examples are shared instead of multiplied by parametrisation.
+    return st.one_of([factory(**rule).map(lambda v, r=rule: (r, v)) for rule in PREFIX_RULES])
+
+
 def conforms(rule: dict, value: str) -> bool:
     prefix = rule["prefix"]
     return value.startswith(prefix) and body_ok(rule, value[len(prefix):])
 
 
-@pytest.mark.parametrize("rule", PREFIX_RULES, ids=lambda r: r["body"])
 @SETTINGS
-@given(data=st.data())
-def test_prefixed_ids_conform(rule, data):
-    assert conforms(rule, data.draw(s.prefixed_ids(**rule)))
+@given(per_rule(s.prefixed_ids))
+def test_prefixed_ids_conform(rule_value):
+    rule, value = rule_value
+    assert conforms(rule, value)
 
 
-@pytest.mark.parametrize("rule", PREFIX_RULES, ids=lambda r: r["body"])
 @SETTINGS
-@given(data=st.data())
-def test_wrong_prefix_ids(rule, data):
-    value = data.draw(s.wrong_prefix_ids(**rule))
+@given(per_rule(s.wrong_prefix_ids))
+def test_wrong_prefix_ids(rule_value):
+    rule, value = rule_value
     assert not value.startswith(rule["prefix"])
     assert not conforms(rule, value)
 
 
-@pytest.mark.parametrize("rule", PREFIX_RULES, ids=lambda r: r["body"])
 @SETTINGS
-@given(data=st.data())
-def test_no_prefix_ids(rule, data):
-    value = data.draw(s.no_prefix_ids(**rule))
+@given(per_rule(s.no_prefix_ids))
+def test_no_prefix_ids(rule_value):
+    rule, value = rule_value
     assert not value.startswith(rule["prefix"]) and body_ok(rule, value)
 
 
-@pytest.mark.parametrize("rule", PREFIX_RULES, ids=lambda r: r["body"])
 @SETTINGS
-@given(data=st.data())
-def test_bad_body_prefixed_ids(rule, data):
-    value = data.draw(s.bad_body_prefixed_ids(**rule))
+@given(per_rule(s.bad_body_prefixed_ids))
+def test_bad_body_prefixed_ids(rule_value):
+    rule, value = rule_value
     assert value.startswith(rule["prefix"]) and not conforms(rule, value)
 
 
-@pytest.mark.parametrize("rule", PREFIX_RULES, ids=lambda r: r["body"])
 @SETTINGS
-@given(data=st.data())
-def test_malformed_prefixed_ids(rule, data):
-    assert not conforms(rule, data.draw(s.malformed_prefixed_ids(**rule)))
+@given(per_rule(s.malformed_prefixed_ids))
+def test_malformed_prefixed_ids(rule_value):
+    rule, value = rule_value
+    assert not conforms(rule, value)
 
 
 def test_wrong_prefix_prefers_other_known_prefix():
