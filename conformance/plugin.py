@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from .catalog import CatalogError, builtin_names, load_catalog
 from .catalog.model import Catalog
@@ -45,6 +45,10 @@ _COMMON = dict(deadline=None, suppress_health_check=list(HealthCheck), print_blo
 settings.register_profile("dev", parent=_BASE, max_examples=15, **_COMMON)
 settings.register_profile("ci", parent=_BASE, max_examples=30, derandomize=True, **_COMMON)
 settings.register_profile("thorough", parent=_BASE, max_examples=300, **_COMMON)
+# 'smoke': a few examples, no shrinking: "is anything broken?" as fast as possible (fault matrices)
+settings.register_profile(
+    "smoke", parent=_BASE, max_examples=5, phases=[Phase.explicit, Phase.reuse, Phase.generate], **_COMMON
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -288,15 +292,28 @@ def conformance_target(request: pytest.FixtureRequest, conformance_pool: TargetP
     return conformance_pool.get(request.param).fork_with_fresh_primary()
 
 
-@pytest.hookimpl(wrapper=True)
+@pytest.hookimpl(wrapper=True, tryfirst=True)  # outermost: after Hypothesis has rendered its report
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
-    if call.excinfo is not None and call.excinfo.errisinstance(BudgetExhausted):
-        message = str(call.excinfo.value)
+    exhausted = _budget_exhausted(call.excinfo.value) if call.excinfo is not None else None
+    if exhausted is not None:
+        message = str(exhausted)
         report.outcome = "skipped"
         report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: {message}")
         item.session.shouldstop = message
     return report
+
+
+def _budget_exhausted(exc: BaseException) -> BudgetExhausted | None:
+    """The BudgetExhausted in ``exc``, also inside the exception group Hypothesis raises when
+    the budget ran out while it was shrinking another failure."""
+    if isinstance(exc, BudgetExhausted):
+        return exc
+    for sub in getattr(exc, "exceptions", ()) if isinstance(exc, BaseExceptionGroup) else ():
+        found = _budget_exhausted(sub)
+        if found is not None:
+            return found
+    return None
 
 
 # -- observations across xdist workers, and the terminal summary ---------------------

@@ -1,0 +1,168 @@
+"""The fault matrix: run the suites against each injected defect of the reference APIs.
+
+For every fault kind a reference API declares (``reference.faults(name)``), pick the suite
+tests that exercise what it breaks, run them with pytest against the faulty server, and read
+the failure classes they raise. A fault is caught when one of its expected classes appears.
+Used by tests/test_fault_matrix.py (the proof) and bench/detection.py (the figures).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalog import load_catalog
+from .catalog.model import Catalog, Probe
+
+REPO = Path(__file__).resolve().parents[1]
+
+# The failure classes each fault kind must produce (one of them suffices).
+EXPECTED: dict[str, frozenset[str]] = {
+    "wrong-status": frozenset({"WrongStatus"}),
+    "code-case": frozenset({"UnknownCode"}),
+    "unknown-code": frozenset({"UnknownCode"}),
+    "missing-member": frozenset({"EnvelopeViolation"}),
+    "wrong-media-type": frozenset({"WrongMediaType"}),
+    "body-status-mismatch": frozenset({"BodyStatusMismatch"}),
+    "missing-header": frozenset({"MissingHeader"}),
+    "accept-invalid": frozenset({"InvalidInputAccepted"}),
+    "html-500": frozenset({"UnparseableBody"}),
+    # same-response APIs: the replay differs; conflict APIs (Flowbrite): the reuse is accepted
+    "replay-ignored": frozenset({"ReplayNotHonoured", "InvalidInputAccepted"}),
+    "missing-detail-member": frozenset({"EnvelopeViolation"}),
+    "stack-trace": frozenset({"InternalDetailsLeaked"}),
+}
+
+# suite test of each probe kind
+TESTS = {
+    "auth": "test_auth.py::test_credential_rejected",
+    "field": "test_fields.py::test_invalid_field_rejected",
+    "identifier": "test_identifiers.py::test_identifier_rejected",
+    "body": "test_bodies.py::test_malformed_body_rejected",
+    "routing": "test_routing.py::test_unknown_route_or_method",
+    "idempotency": "test_idempotency.py::test_idempotency",
+    "duplicate": "test_duplicates.py::test_second_create_conflicts",
+    "state": "test_states.py::test_state_conflict",
+    "rate-limit": "test_rate_limits.py::test_burst_hits_rate_limit",
+    "request": "test_requests.py::test_request_rejected",
+}
+MAX_PROBES = 4
+_FAILURE = re.compile(r"conformance\.engine\.failures\.(\w+)")
+
+
+@dataclass
+class MatrixRow:
+    api: str
+    fault: str
+    expected: frozenset[str]
+    selected: list[str]
+    found: dict[str, int] = field(default_factory=dict)  # failure class -> tests failing with it
+    seconds: float = 0.0
+    requests: int = 0
+    error: str | None = None
+
+    @property
+    def caught(self) -> bool:
+        return bool(self.expected & set(self.found))
+
+
+def node_id(catalog: Catalog, probe: Probe) -> str:
+    return f"{REPO / 'suites' / TESTS[probe.kind]}[{catalog.api.name}:{probe.id}]"
+
+
+def select(catalog: Catalog, fault, spec: dict | None = None) -> list[Probe]:
+    """The probes that exercise what ``fault`` breaks, at most MAX_PROBES of them."""
+    probes = [probe for probe in catalog.probes if probe.kind != "rate-limit" or fault.kind == "missing-header"]
+    kind = fault.kind
+    if kind == "replay-ignored":
+        chosen = [p for p in probes if p.kind == "idempotency" and p.mode in ("replay", "mismatch")]
+    elif kind == "html-500":
+        chosen = [p for p in probes if p.kind == "body"]
+    elif fault.operations:
+        routes = _routes(spec or {}, set(fault.operations))
+        chosen = [p for p in probes if p.vary is not None and _matches(p, routes)]
+    elif fault.codes:
+        chosen = [p for p in probes if set(p.expected_codes) & set(fault.codes)]
+    else:
+        chosen = [p for p in probes if p.kind in ("auth", "field", "identifier", "routing", "request")]
+        if kind == "missing-header":
+            chosen += [p for p in probes if p.kind == "rate-limit"]
+    # spread the selection over kinds so one slow kind does not take every slot
+    by_kind: dict[str, list[Probe]] = {}
+    for probe in chosen:
+        by_kind.setdefault(probe.kind, []).append(probe)
+    spread: list[Probe] = []
+    while len(spread) < MAX_PROBES and any(by_kind.values()):
+        for group in by_kind.values():
+            if group and len(spread) < MAX_PROBES:
+                spread.append(group.pop(0))
+    return spread
+
+
+def _routes(spec: dict, operation_ids: set[str]) -> set[tuple[str, str]]:
+    routes = set()
+    for path, operations in spec.get("paths", {}).items():
+        for method, operation in operations.items():
+            if isinstance(operation, dict) and operation.get("operationId") in operation_ids:
+                routes.add((method.upper(), re.sub(r"\{[^}]+\}", "{}", path)))
+    return routes
+
+
+def _matches(probe: Probe, routes: set[tuple[str, str]]) -> bool:
+    path = re.sub(r"\{[^}]+\}", "{}", probe.request.path)
+    return any(method == probe.request.method and template.endswith(path) for method, template in routes)
+
+
+def run_fault(api: str, fault, *, profile: str = "smoke", timeout: float = 600) -> MatrixRow:
+    """Start the faulty server, run the selected suite tests against it, read the failures."""
+    import httpx
+
+    import reference
+
+    catalog = load_catalog(api)
+    row = MatrixRow(api=api, fault=fault.kind, expected=EXPECTED.get(fault.kind, frozenset()), selected=[])
+    with reference.start(api, fault=fault.kind) as server:
+        spec = httpx.get(server.url + "/openapi.json", timeout=10).json() if fault.operations else None
+        probes = select(catalog, fault, spec)
+        row.selected = [probe.id for probe in probes]
+        if not probes:
+            row.error = "no probe exercises this fault"
+            return row
+        env = {**os.environ}
+        for name, spec_ in catalog.auth.credentials.items():
+            value = reference.credentials(api).get(name)
+            if value:
+                env[spec_.env] = value
+        with tempfile.TemporaryDirectory() as tmp:
+            junit = Path(tmp) / "junit.xml"
+            command = [
+                sys.executable, "-m", "pytest", "-p", "no:randomly", "-q", "--no-header", "-p", "no:cacheprovider",
+                "--catalog", api, "--base-url", server.url, "--hypothesis-profile", profile,
+                f"--junitxml={junit}", *[node_id(catalog, probe) for probe in probes],
+            ]
+            started = time.monotonic()
+            process = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
+            row.seconds = time.monotonic() - started
+            if not junit.exists():
+                row.error = (process.stdout + process.stderr)[-2000:]
+                return row
+            for case in ET.parse(junit).getroot().iter("testcase"):
+                for failure in list(case.findall("failure")) + list(case.findall("error")):
+                    text = (failure.get("message") or "") + (failure.text or "")
+                    match = _FAILURE.search(text)
+                    name = match.group(1) if match else failure.get("type", "error")
+                    row.found[name] = row.found.get(name, 0) + 1
+    return row
+
+
+def applicable_faults(api: str) -> list:
+    import reference
+
+    return [fault for fault in reference.faults(api) if fault.applies]
