@@ -101,3 +101,13 @@ def test_run_against_a_server_started_by_hand(pytester):
     assert outcomes.get("failed", 0) == 0, result.stdout.str()[-3000:]
     assert outcomes["passed"] >= 10
     result.stdout.fnmatch_lines(["flowbrite: 8 codes, * exercised, * conforming, 0 failing, *"])
+
+
+def test_same_results_under_xdist(pytester):
+    """Observations from the workers are merged: -n 2 reports what a serial run reports."""
+    serial = run(pytester, "--catalog", "flowbrite", "-m", "not burst")
+    parallel = run(pytester, "--catalog", "flowbrite", "-m", "not burst", "-n", "2")
+    summary = [line for line in serial.stdout.lines if line.startswith("flowbrite: ")]
+    assert summary == [line for line in parallel.stdout.lines if line.startswith("flowbrite: ")]
+    assert summary and " 0 failing" in summary[0]
+    assert serial.parseoutcomes() == parallel.parseoutcomes()
