@@ -647,6 +647,9 @@ class Voipbin(ApiDefinition):
                 Operation("DELETE", f"{B}/{plural}/{ID}", self.deleter(kind), f"delete{title}",
                           f"Delete a {kind} (admin)", permission="admin", response_schema=obj, errors=(400, 404)),
             ]
+        for op in ops:  # call-manager operations declare 503 in the real spec (upstream unavailable)
+            if op.path.startswith((f"{B}/calls", f"{B}/groupcalls", f"{B}/recordings")):
+                op.errors = tuple(op.errors) + (503,)
         return ops
 
     # ---- generic resources ----
@@ -908,7 +911,9 @@ class Voipbin(ApiDefinition):
     async def create_number(self, ctx: Ctx):
         body = await ctx.json()
         claims = ctx.principal.attrs
-        ntype = body.get("type") if body.get("type") is not None else "normal"
+        ntype = body.get("type")
+        if ntype is None or ntype == "":  # Go's zero value: unset, the documented default
+            ntype = "normal"
         if not ctx.skip_validation:
             number = require_str(body, "number")
             if not _E164.fullmatch(number):
