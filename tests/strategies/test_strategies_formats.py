@@ -12,7 +12,7 @@ import pytest
 from email_validator import EmailNotValidError, validate_email
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
+from hypothesis.errors import InvalidArgument, NoSuchExample
 
 import strategies as s
 
@@ -131,7 +131,7 @@ def test_invalid_urls_even_allowing_http(value):
 
 def test_plain_http_only_when_https_required():
     assert find(s.invalid_urls(), lambda v: v.startswith("http://"))
-    with pytest.raises(Exception):
+    with pytest.raises(NoSuchExample):
         find(s.invalid_urls(require_https=False), lambda v: v.startswith("http://"), settings=settings(max_examples=300))
 
 
