@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, settings
 
 from .catalog import CatalogError, builtin_names, load_catalog
 from .catalog.model import Catalog
@@ -45,10 +45,6 @@ _COMMON = dict(deadline=None, suppress_health_check=list(HealthCheck), print_blo
 settings.register_profile("dev", parent=_BASE, max_examples=15, **_COMMON)
 settings.register_profile("ci", parent=_BASE, max_examples=30, derandomize=True, **_COMMON)
 settings.register_profile("thorough", parent=_BASE, max_examples=300, **_COMMON)
-# 'smoke': a few examples, no shrinking: "is anything broken?" as fast as possible (fault matrices)
-settings.register_profile(
-    "smoke", parent=_BASE, max_examples=5, phases=[Phase.explicit, Phase.reuse, Phase.generate], **_COMMON
-)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -301,6 +297,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         report.outcome = "skipped"
         report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: {message}")
         item.session.shouldstop = message
+        # A skip from here on: no plugin's pytest_exception_interact re-renders it as a failure.
+        try:
+            pytest.skip(message)
+        except pytest.skip.Exception:
+            call.excinfo = pytest.ExceptionInfo.from_current()
     return report
 
 
