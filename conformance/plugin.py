@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from .catalog import CatalogError, builtin_names, load_catalog
 from .catalog.model import Catalog
@@ -45,6 +45,10 @@ _COMMON = dict(deadline=None, suppress_health_check=list(HealthCheck), print_blo
 settings.register_profile("dev", parent=_BASE, max_examples=15, **_COMMON)
 settings.register_profile("ci", parent=_BASE, max_examples=30, derandomize=True, **_COMMON)
 settings.register_profile("thorough", parent=_BASE, max_examples=300, **_COMMON)
+# 'smoke': a few examples, no shrinking: "is anything broken?" as fast as possible (fault matrices)
+settings.register_profile(
+    "smoke", parent=_BASE, max_examples=5, phases=[Phase.explicit, Phase.reuse, Phase.generate], **_COMMON
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
