@@ -244,3 +244,21 @@ def test_reprs_never_show_the_key(server):
     secrets.register(KEY)
     assert KEY.encode() in exchange.body  # the server echoed it
     assert KEY not in repr(exchange) and KEY[:12] not in repr(exchange)
+
+
+@pytest.mark.parametrize("mode", ["gzip-bomb", "drip", "redirect-away", "deep-json"])
+def test_openapi_document_fetch_is_bounded(server, mode, connects):
+    """The OpenAPI route fetches its document through the same bounded transport."""
+    from conformance.openapi.run import fetch_document
+
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises((ValueError, RecursionError)):
+            fetch_document(server.url(mode) + "/openapi.json", timeout=TIMEOUT)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert time.monotonic() - started < TIMEOUT + 2
+    assert peak < 64 << 20
+    assert set(connects) == {("127.0.0.1", server.port)}
