@@ -8,6 +8,7 @@ Used by tests/test_fault_matrix.py (the proof) and bench/detection.py (the figur
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -54,6 +55,7 @@ TESTS = {
     "request": "test_requests.py::test_request_rejected",
 }
 MAX_PROBES = 4
+STATS_ENV = "CONFORMANCE_FAULTMATRIX_STATS"  # set: the pytest child writes per-test request/shrink figures here
 _FAILURE = re.compile(r"conformance\.engine\.failures\.(\w+)")
 
 
@@ -65,8 +67,16 @@ class MatrixRow:
     selected: list[str]
     found: dict[str, int] = field(default_factory=dict)  # failure class -> tests failing with it
     seconds: float = 0.0
-    requests: int = 0
+    requests: int = 0  # requests sent by the selected tests (with stats=True)
     error: str | None = None
+    tests: dict[str, dict] = field(default_factory=dict)  # node id -> figures (with stats=True)
+
+    @property
+    def first_failure(self) -> dict | None:
+        """The figures of the test that met a failure of an expected class after the fewest requests."""
+        hits = [t for t in self.tests.values() if t.get("first_class") in self.expected or t.get("final_class") in self.expected]
+        hits = [t for t in hits if t.get("requests_to_failure") is not None]
+        return min(hits, key=lambda t: t["requests_to_failure"]) if hits else None
 
     @property
     def caught(self) -> bool:
@@ -120,8 +130,12 @@ def _matches(probe: Probe, routes: set[tuple[str, str]]) -> bool:
     return any(method == probe.request.method and template.endswith(path) for method, template in routes)
 
 
-def run_fault(api: str, fault, *, profile: str = "smoke", timeout: float = 600) -> MatrixRow:
-    """Start the faulty server, run the selected suite tests against it, read the failures."""
+def run_fault(api: str, fault, *, profile: str = "smoke", timeout: float = 600, stats: bool = False) -> MatrixRow:
+    """Start the faulty server, run the selected suite tests against it, read the failures.
+
+    ``stats``: also measure, per test, the requests sent until the first failing verdict and the
+    seconds from that failure to the end of the test (Hypothesis shrinking and the final replay;
+    meaningful with a profile that shrinks, e.g. ``dev``)."""
     import httpx
 
     import reference
@@ -142,14 +156,21 @@ def run_fault(api: str, fault, *, profile: str = "smoke", timeout: float = 600) 
                 env[spec_.env] = value
         with tempfile.TemporaryDirectory() as tmp:
             junit = Path(tmp) / "junit.xml"
+            stats_file = Path(tmp) / "stats.json"
+            if stats:
+                env[STATS_ENV] = str(stats_file)
             command = [
                 sys.executable, "-m", "pytest", "-p", "no:randomly", "-q", "--no-header", "-p", "no:cacheprovider",
+                *(["-p", "conformance.faultmatrix"] if stats else []),
                 "--catalog", api, "--base-url", server.url, "--hypothesis-profile", profile,
                 f"--junitxml={junit}", *[node_id(catalog, probe) for probe in probes],
             ]
             started = time.monotonic()
             process = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
             row.seconds = time.monotonic() - started
+            if stats and stats_file.exists():
+                row.tests = json.loads(stats_file.read_text())
+                row.requests = sum(test["requests"] for test in row.tests.values())
             if not junit.exists():
                 row.error = (process.stdout + process.stderr)[-2000:]
                 return row
@@ -166,3 +187,70 @@ def applicable_faults(api: str) -> list:
     import reference
 
     return [fault for fault in reference.faults(api) if fault.applies]
+
+
+# -- the stats plugin: loaded in the pytest child with ``-p conformance.faultmatrix`` ----------
+
+_STATS: dict[str, dict] = {}
+_CURRENT: dict | None = None
+
+
+def pytest_configure(config) -> None:
+    if not os.environ.get(STATS_ENV):
+        return
+    from .engine.failures import ConformanceFailure
+    from .engine.target import Target
+    from .engine.transport import Transport
+
+    def count(send):
+        def counted(self, request):
+            if _CURRENT is not None:
+                _CURRENT["requests"] += 1
+            return send(self, request)
+
+        return counted
+
+    def watch(method):
+        def watched(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except ConformanceFailure as exc:
+                if _CURRENT is not None and _CURRENT["requests_to_failure"] is None:
+                    _CURRENT["requests_to_failure"] = _CURRENT["requests"]
+                    _CURRENT["first_failure_at"] = time.monotonic()
+                    _CURRENT["first_class"] = type(exc).__name__
+                raise
+
+        return watched
+
+    Transport.send = count(Transport.send)
+    Target.send = watch(Target.send)
+    Target.check = watch(Target.check)
+
+
+def _pytest_runtest_call(item):
+    global _CURRENT
+    if not os.environ.get(STATS_ENV):
+        yield
+        return
+    _CURRENT = {"requests": 0, "requests_to_failure": None, "first_failure_at": None, "first_class": None}
+    started = time.monotonic()
+    outcome = yield
+    ended = time.monotonic()
+    figures, _CURRENT = _CURRENT, None
+    at = figures.pop("first_failure_at")
+    figures["seconds"] = ended - started
+    figures["shrink_seconds"] = ended - at if at is not None else None
+    excinfo = getattr(outcome, "excinfo", None)
+    figures["final_class"] = type(excinfo[1]).__name__ if excinfo else None
+    _STATS[item.nodeid] = figures
+    with open(os.environ[STATS_ENV], "w") as fh:
+        json.dump(_STATS, fh)
+
+
+try:  # a hook wrapper only where pytest is importable (this module is also used without it)
+    import pytest as _pytest
+
+    pytest_runtest_call = _pytest.hookimpl(hookwrapper=True)(_pytest_runtest_call)
+except ImportError:  # pragma: no cover
+    pass
