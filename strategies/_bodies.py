@@ -144,6 +144,9 @@ _KIND_FUNCS: dict[str, Callable[[dict[str, Any], int], bytes]] = {
     "control_char": _control_char,
 }
 MALFORMED_JSON_KINDS = tuple(_KIND_FUNCS)
+# RFC 8259 lets a parser accept a BOM (section 8.1) and duplicate names (section 4 says names
+# SHOULD be unique), so an API that accepts them breaks no MUST: they are opt-in kinds.
+DEFAULT_MALFORMED_JSON_KINDS = tuple(k for k in MALFORMED_JSON_KINDS if k not in ("bom", "duplicate_key"))
 
 
 def malformed_json_bodies(
@@ -155,11 +158,11 @@ def malformed_json_bodies(
     single_quotes, nan_infinity, comment, bom, invalid_utf8, duplicate_key,
     unquoted_key, trailing_garbage, control_char.  Note RFC 8259 lets a parser
     *ignore* a BOM (section 8.1) and only says names SHOULD be unique
-    (section 4): drop ``bom``/``duplicate_key`` for APIs that do either.
+    (section 4): so those two are sent only when ``kinds`` names them.
     """
     obj = _check_base(base)
     if kinds is None:
-        selected = MALFORMED_JSON_KINDS
+        selected = DEFAULT_MALFORMED_JSON_KINDS
     else:
         selected = check_str_list("kinds", kinds)
         for k in selected:
