@@ -215,7 +215,10 @@ _E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _EMAIL = re.compile("^" + _ATOM + r"(?:\." + _ATOM + ")*@" + _LABEL + r"(?:\." + _LABEL + ")+$")
-_URL = re.compile(r"^https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?(?:/[^\s]*)?$")
+# RFC 3986: path, query and fragment hold unreserved, sub-delims, ":", "@", "/", "?" or %XX only.
+_URL = re.compile(r"^https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?"
+                  r"(?:[/?#](?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*"
+                  r"(?:#(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?)?$")
 _STREAM_NAME = re.compile(r"^[a-z]([a-z0-9\-_]+)$")
 _TEMPLATE_ALIAS = re.compile(r"^[a-zA-Z]([a-zA-Z0-9\-_]+)$")
 _ALPHANUMERIC = re.compile(r"^[a-zA-Z0-9_\-+& ]{5,11}$")
