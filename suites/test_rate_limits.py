@@ -9,7 +9,7 @@ from conformance.engine.failures import ExpectedErrorNotProduced
 @pytest.mark.probe_kind("rate-limit")
 def test_burst_hits_rate_limit(case):
     burst = case.probe.burst or Burst()
-    credential = case.target.burst_credential(burst.credential)
+    credential = case.target.burst_credential(burst.credential)  # minted first: setup may use it
     if credential is None:
         pytest.skip(f"credential {burst.credential} not provided")
     variables = case.setup()

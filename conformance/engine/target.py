@@ -66,8 +66,10 @@ class Target:
         if self.mint_key is not None:
             key = self.mint_key()
             secrets.register(key)
-            self.credentials[f"{name}#minted"] = key
-            return f"{name}#minted"
+            # Stored under its own name so the probe's setup steps can use it too; the
+            # suites call this on a per-test fork, so the key goes no further than the test.
+            self.credentials[name] = key
+            return name
         return None
 
     def send(
