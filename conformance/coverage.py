@@ -1,6 +1,6 @@
 """Per-code verdicts of a run: pass, fail, not-exercised, not-provokable, planned.
 
-A code passes when a probe that expects it received it and every check held; it fails
+A code passes when it was received and every check held (a probe aimed at it or not); it fails
 when a probe that expects it got a failing answer, or when it was received with a
 violation anywhere in the run. Planned codes that surfaced as their stand-in, as the
 catalog says they do today, are 'planned'.
@@ -85,9 +85,9 @@ def compute(catalog: Catalog, observations: list[Observation]) -> CatalogCoverag
                 failed.add(code)
                 if cov.first_failure is None:
                     cov.first_failure = obs
-            elif obs.passed and code in obs.expected:
+            elif obs.passed:
                 if obs.code == code:
-                    passed.add(code)
+                    passed.add(code)  # received and every check held, whether aimed at or not
                 elif any(note.startswith(f"planned code {code} ") for note in obs.notes):
                     planned.add(code)
     for code, cov in codes.items():
