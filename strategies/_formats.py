@@ -130,7 +130,7 @@ def invalid_emails() -> SearchStrategy[str]:
     """
     generated = seeded(
         lambda m, rnd: m(rng_text(rnd, _LOWER, 1, 10) + "@" + _domain(rnd), rnd.randrange(64)),
-        st.sampled_from(_EMAIL_MUTATIONS),
+        _EMAIL_MUTATIONS,
     )
     return nasty_first(_NASTY_EMAILS, generated)
 
@@ -220,7 +220,7 @@ def invalid_dates() -> SearchStrategy[str]:
     first, last = dt.date(1000, 1, 1).toordinal(), dt.date(9999, 12, 31).toordinal()
     generated = seeded(
         lambda m, rnd: m(dt.date.fromordinal(rnd.randint(first, last)), rnd.randrange(256)),
-        st.sampled_from(_DATE_MUTATIONS),
+        _DATE_MUTATIONS,
     )
     return nasty_first(_NASTY_DATES, generated)
 
@@ -302,7 +302,7 @@ def invalid_urls(*, require_https: bool = True) -> SearchStrategy[str]:
     if require_https:
         nasty[2:2] = ["http://example.com", "http://example.com/callback"]
         mutations.append(lambda u, i: "http://" + u.split("://", 1)[1])
-    generated = seeded(lambda m, rnd: m(_https_url(rnd), rnd.randrange(64)), st.sampled_from(mutations))
+    generated = seeded(lambda m, rnd: m(_https_url(rnd), rnd.randrange(64)), mutations)
     return nasty_first(nasty, generated)
 
 

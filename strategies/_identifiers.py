@@ -156,7 +156,7 @@ def malformed_uuids() -> SearchStrategy[str]:
     """
     generated = seeded(
         lambda m, rnd: m(str(uuid.UUID(int=rnd.getrandbits(128))), rnd.randrange(64)),
-        st.sampled_from(_UUID_MUTATIONS),
+        _UUID_MUTATIONS,
     )
     return nasty_first(_NASTY_UUIDS, generated)
 
@@ -231,7 +231,7 @@ def malformed_ulids() -> SearchStrategy[str]:
     """
     generated = seeded(
         lambda m, rnd: m(_encode_ulid(rnd.getrandbits(128)), rnd.randrange(64)),
-        st.sampled_from(_ULID_MUTATIONS),
+        _ULID_MUTATIONS,
     )
     return nasty_first(_NASTY_ULIDS, generated)
 

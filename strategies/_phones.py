@@ -57,7 +57,7 @@ def e164_phone_numbers() -> SearchStrategy[str]:
     then examples with their last 1-3 digits varied (kept only if still valid).
     """
     examples = _examples()
-    return st.one_of(st.sampled_from(examples), seeded(_vary, st.sampled_from(examples)))
+    return st.one_of(st.sampled_from(examples), seeded(_vary, examples))
 
 
 def _vary(example: str, rnd: random.Random) -> str:
@@ -141,6 +141,6 @@ def non_e164_phone_numbers() -> SearchStrategy[str]:
     examples = _examples()
     generated = seeded(
         lambda m, rnd: _ensure_not_e164(m(rnd.choice(examples), rnd.randrange(64))),
-        st.sampled_from(_PHONE_MUTATIONS),
+        _PHONE_MUTATIONS,
     )
     return nasty_first(_NASTY_NON_E164, generated)
