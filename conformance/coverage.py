@@ -107,3 +107,17 @@ def summary_line(cov: CatalogCoverage) -> str:
         f"{cov.count('fail')} failing, {cov.count('planned')} planned, {cov.count('not-exercised')} not exercised, "
         f"{cov.count('not-provokable')} not provokable"
     )
+
+
+def total_line(coverages: list[CatalogCoverage]) -> str:
+    """All catalogs together: how many codes were provoked and conform (planned codes that
+    surfaced as their stand-in, as their catalog says, count as conforming)."""
+    total = sum(len(cov.codes) for cov in coverages)
+    conforming = sum(cov.count("pass") + cov.count("planned") for cov in coverages)
+    failing = sum(cov.count("fail") for cov in coverages)
+    unprovokable = sum(cov.count("not-provokable") for cov in coverages)
+    share = 100.0 * conforming / total if total else 0.0
+    return (
+        f"all catalogs: {total} codes, {conforming} provoked and conforming ({share:.1f}%), "
+        f"{failing} failing, {unprovokable} not provokable"
+    )

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, Phase, settings
 
 from .catalog import CatalogError, builtin_names, load_catalog
 from .catalog.model import Catalog
-from .coverage import compute, summary_line
+from .coverage import compute, summary_line, total_line
 from .engine import secrets
 from .engine.case import ProbeCase
 from .engine.failures import BudgetExhausted
@@ -238,11 +238,17 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     lines = [
         f"conformance target: {target}",
         f"conformance catalogs: {', '.join(conf.catalogs)}",
-        f"conformance hypothesis profile: {profile}, seed: {seed if seed is not None else 'random'}",
+        f"conformance hypothesis profile: {profile}, seed: {_seed_text(seed)}",
     ]
     if conf.max_rps or conf.max_requests:
         lines.append(f"conformance limits: max-rps {conf.max_rps or 'none'}, max-requests {conf.max_requests or 'none'}")
     return lines
+
+
+def _seed_text(seed) -> str:
+    if seed is not None:
+        return str(seed)
+    return "derandomized" if settings().derandomize else "random (fix one with --hypothesis-seed=N)"
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -373,7 +379,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         return
     conf = config.stash[_CONF]
     terminalreporter.section("conformance coverage")
+    coverages = []
     for name, catalog in conf.catalogs.items():
         mine = [obs for obs in observations if obs.catalog == name]
         if mine:
-            terminalreporter.write_line(summary_line(compute(catalog, mine)))
+            coverages.append(compute(catalog, mine))
+            terminalreporter.write_line(summary_line(coverages[-1]))
+    if len(coverages) > 1:
+        terminalreporter.write_line(total_line(coverages))

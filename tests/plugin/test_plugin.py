@@ -13,16 +13,21 @@ REPO = Path(__file__).resolve().parents[2]
 SUITES = REPO / "suites"
 
 
-def run(pytester, *args, env=None):
+def run(pytester, *args, env=None, paths=(str(SUITES),)):
     for name, value in (env or {}).items():
         pytester._monkeypatch.setenv(name, value)
-    return pytester.runpytest_subprocess(str(SUITES), "-p", "no:randomly", *args)
+    return pytester.runpytest_subprocess(*paths, "-p", "no:randomly", *args)
 
 
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def test_header_says_when_the_seed_is_random(pytester):
+    result = run(pytester, "--catalog", "flowbrite", "--collect-only", "--hypothesis-profile", "dev")
+    result.stdout.fnmatch_lines(["conformance hypothesis profile: dev, seed: random (fix one with --hypothesis-seed=N)"])
 
 
 def test_header_names_target_catalogs_and_profile(pytester):
@@ -110,4 +115,29 @@ def test_same_results_under_xdist(pytester):
     summary = [line for line in serial.stdout.lines if line.startswith("flowbrite: ")]
     assert summary == [line for line in parallel.stdout.lines if line.startswith("flowbrite: ")]
     assert summary and " 0 failing" in summary[0]
-    assert serial.parseoutcomes() == parallel.parseoutcomes()
+    counts = lambda result: {k: v for k, v in result.parseoutcomes().items() if k in ("passed", "failed", "skipped", "error")}  # noqa: E731
+    assert counts(serial) == counts(parallel)  # xdist does not report deselected items
+
+
+def test_failure_shows_expected_received_entry_input_and_reproducer(pytester):
+    creds = reference.credentials("flowbrite")
+    with reference.start("flowbrite", fault="wrong-status") as server:
+        result = run(
+            pytester, "--catalog", "flowbrite", "--base-url", server.url, "--hypothesis-profile", "ci",
+            paths=[f"{SUITES}/test_fields.py::test_invalid_field_rejected[flowbrite:wallets.create.currency]"],
+            env={"CONFORMANCE_API_KEY": creds["primary"]},
+        )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(
+        [
+            "E       conformance.engine.failures.WrongStatus: Wrong HTTP status",
+            "E       Code: api.common.validationFailed",
+            "E       Expected status: 400",
+            "E       Received status: 422",
+            "E       Catalog entry: flowbrite api.common.validationFailed (400, status seed, name seed)",
+            "E       Probe: flowbrite:wallets.create.currency",
+            "E       Input: *",
+            f"E       Reproduce: curl -sS -i -X POST {server.url}/v1/wallets -H 'X-API-KEY: [[]REDACTED[]]' *",
+        ]
+    )
+    assert creds["primary"] not in result.stdout.str()
