@@ -10,11 +10,14 @@ plugin, which counts every request the Transport sends and notes the first faili
 each row gets:
 
 - caught: a failure of one of the expected classes (``faultmatrix.EXPECTED``) was reported;
-- requests: requests sent until the first failing verdict, in the test that caught the fault
-  with the fewest (setup and control requests included), and all requests of the row;
-- shrink s: seconds from that first failure to the end of the test (Hypothesis shrinking plus
-  the final replay that reports the minimal example). The ``dev`` profile (15 examples, with
-  shrinking, the default of a local run) is used, so this is what a user waits for;
+- req→fail: requests sent until the first failing verdict, in the test that caught the fault
+  with the fewest (setup and control requests included; a failure the suite raises itself
+  after comparing answers, e.g. ReplayNotHonoured, counts all the test's requests);
+- requests: all requests the row's selected tests sent;
+- shrink s: seconds from the first failure to the end of the test (Hypothesis shrinking plus
+  the final replay that reports the minimal example), the longest among the tests that caught
+  the fault (0 for tests without a varied value: nothing to shrink). The ``dev`` profile (15
+  examples, with shrinking, the default of a local run) is used, so this is what a user waits for;
 - class: the failure classes reported (class x number of tests).
 
 Prints the table and the kill rate (caught / applicable). Target: every fault caught.
@@ -57,7 +60,7 @@ def main() -> int:
             rows.append(row)
             first = row.first_failure
             to_fail = str(first["requests_to_failure"]) if first else "-"
-            shrink = f"{first['shrink_seconds']:.1f}" if first and first["shrink_seconds"] is not None else "-"
+            shrink = f"{row.shrink_seconds:.1f}" if row.shrink_seconds is not None else "-"
             found = ", ".join(f"{name}×{count}" for name, count in sorted(row.found.items())) or "no failure"
             if row.error:
                 found = "ERROR: " + row.error.strip().splitlines()[-1][:80]
@@ -69,7 +72,7 @@ def main() -> int:
     print(f"kill rate: {caught}/{len(rows)} = {caught / max(len(rows), 1):.0%}"
           f"{'' if not escaped else '  escaped: ' + ', '.join(escaped)}")
     firsts = sorted(row.first_failure["requests_to_failure"] for row in rows if row.first_failure)
-    shrinks = sorted(row.first_failure["shrink_seconds"] for row in rows if row.first_failure and row.first_failure["shrink_seconds"] is not None)
+    shrinks = sorted(row.shrink_seconds for row in rows if row.shrink_seconds is not None)
     if firsts:
         print(f"requests to first failure: median {firsts[len(firsts) // 2]}, max {firsts[-1]}")
     if shrinks:

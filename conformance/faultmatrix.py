@@ -79,6 +79,13 @@ class MatrixRow:
         return min(hits, key=lambda t: t["requests_to_failure"]) if hits else None
 
     @property
+    def shrink_seconds(self) -> float | None:
+        """The longest shrink among the tests that caught the fault (what a user waits for)."""
+        hits = [t["shrink_seconds"] for t in self.tests.values()
+                if t.get("shrink_seconds") is not None and (t.get("first_class") in self.expected or t.get("final_class") in self.expected)]
+        return max(hits) if hits else None
+
+    @property
     def caught(self) -> bool:
         return bool(self.expected & set(self.found))
 
@@ -243,9 +250,21 @@ def _pytest_runtest_call(item):
     figures["shrink_seconds"] = ended - at if at is not None else None
     excinfo = getattr(outcome, "excinfo", None)
     figures["final_class"] = type(excinfo[1]).__name__ if excinfo else None
+    if figures["requests_to_failure"] is None and excinfo and _is_conformance_failure(excinfo[1]):
+        # raised by the suite itself (e.g. ReplayNotHonoured after comparing two answers), not
+        # by a verdict: the failure came after the test's last request, and nothing was shrunk
+        figures["requests_to_failure"] = figures["requests"]
+        figures["first_class"] = figures["final_class"]
+        figures["shrink_seconds"] = 0.0
     _STATS[item.nodeid] = figures
     with open(os.environ[STATS_ENV], "w") as fh:
         json.dump(_STATS, fh)
+
+
+def _is_conformance_failure(exc: BaseException) -> bool:
+    from .engine.failures import ConformanceFailure
+
+    return isinstance(exc, ConformanceFailure)
 
 
 try:  # a hook wrapper only where pytest is importable (this module is also used without it)

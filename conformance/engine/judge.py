@@ -10,6 +10,7 @@ Schemas are compiled once per catalog.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -52,6 +53,12 @@ def resolve_pointer(document: Any, pointer: str) -> Any:
     return node
 
 
+@functools.lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """A catalog pattern compiled once (locators are evaluated on every error response)."""
+    return re.compile(pattern)
+
+
 def locate(locator: Locator, body: Any, headers) -> Any:
     """The value a locator names in a response; MISSING if absent or not matching its pattern."""
     if locator.header is not None:
@@ -65,7 +72,7 @@ def locate(locator: Locator, body: Any, headers) -> Any:
     if locator.pattern is not None:
         if not isinstance(value, str):
             return MISSING
-        match = re.search(locator.pattern, value)
+        match = _compiled(locator.pattern).search(value)
         if not match:
             return MISSING
         groups = match.groupdict()
@@ -331,7 +338,9 @@ class Judge:
             if value is None:
                 verdict.failures.append(F.MissingHeader(("Header", rule.name), ("Code", entry.code if entry else None), ("Received status", verdict.exchange.status)))
             elif rule.pattern is not None:
-                pattern = self._header_res.setdefault(rule.pattern, re.compile(rule.pattern))
+                pattern = self._header_res.get(rule.pattern)
+                if pattern is None:
+                    pattern = self._header_res[rule.pattern] = re.compile(rule.pattern)
                 if not pattern.search(value):
                     verdict.failures.append(
                         F.MissingHeader(("Header", rule.name), ("Problem", f"value {value[:80]!r} does not match {rule.pattern}"), ("Code", entry.code if entry else None))
