@@ -20,13 +20,7 @@ def test_idempotency(case):
     request = case.probe.request
     mode = case.probe.mode
     if mode == "invalid-key":
-        case.control(variables)
-
-        @case.given
-        def rejected(value):
-            case.check(case.send(variables, value), value=value)
-
-        rejected()
+        case.every_varied_value_fails(variables)
         return
     if mode == "missing-key":
         case.check(case.send(variables, step=request.model_copy(update={"idempotency_key": False})))

@@ -134,6 +134,18 @@ class ProbeCase:
 
     # -- property-based variation ------------------------------------------------------
 
+    def every_varied_value_fails(self, variables: Variables | None = None) -> None:
+        """The common scenario: set up, send the control, then every value the strategy
+        draws for the varied part must produce an expected code."""
+        variables = self.setup() if variables is None else variables
+        self.control(variables)
+
+        @self.given
+        def rejected(value: Any) -> None:
+            self.check(self.send(variables, value), value=value)
+
+        rejected()
+
     def given(self, test: Callable[[Any], None]) -> Callable[[], None]:
         """Wrap ``test(value)`` in Hypothesis, drawing from the probe's strategy."""
         import strategies
