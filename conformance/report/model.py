@@ -1,0 +1,168 @@
+"""The report model: one JSON-ready dict per run, built from the run's observations.
+
+Every string that reaches the model passes through :func:`conformance.engine.secrets.redact`
+(``_clean``), so the JSON, Markdown and HTML renderings can never carry a credential.
+The renderers only format this dict; they never look at observations themselves.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from ..catalog.model import Catalog
+from ..coverage import VERDICTS, compute
+from ..engine import secrets
+from ..engine.record import Observation
+
+FORMAT = 1
+
+#: How each verdict reads in every rendering (text first: the colour only repeats it).
+LABELS = {
+    "pass": "conforms",
+    "fail": "fails",
+    "not-exercised": "not exercised",
+    "not-provokable": "not provokable",
+    "planned": "planned",
+}
+SYMBOLS = {"pass": "✓", "fail": "✗", "not-exercised": "○", "not-provokable": "–", "planned": "◇"}
+
+
+def _clean(value: Any) -> Any:
+    """Redact credentials anywhere in a JSON-ready value."""
+    if isinstance(value, str):
+        return secrets.redact(value)
+    if isinstance(value, dict):
+        return {_clean(key): _clean(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(item) for item in value]
+    return value
+
+
+def safe_url(url: str | None) -> str | None:
+    """The target URL without userinfo, redacted."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        parts = parts._replace(netloc=host)
+    return secrets.redact(urlunsplit(parts))
+
+
+def _touched(obs: Observation, known: dict) -> set[str]:
+    """The catalog codes one observation tells something about (as coverage.compute counts them)."""
+    codes = {code for code in obs.expected if code in known}
+    if obs.code in known:
+        codes.add(obs.code)
+    return codes
+
+
+def _failure(obs: Observation) -> dict[str, Any]:
+    return {
+        "probe": f"{obs.catalog}:{obs.probe}",
+        "kind": obs.failure,
+        "title": obs.title,
+        "expected": list(obs.expected),
+        "request": f"{obs.method} {obs.path}",
+        "status": obs.status,
+        "code": obs.code,
+        "message": obs.message,
+        "reproducer": obs.reproducer,
+        "notes": list(obs.notes),
+    }
+
+
+def catalog_report(catalog: Catalog, observations: list[Observation], setup_problems: list[dict]) -> dict[str, Any]:
+    """Per-code verdicts and what was observed, for one catalog."""
+    coverage = compute(catalog, observations)
+    observed_codes: dict[str, Counter] = defaultdict(Counter)
+    unknown: dict[str, dict[str, Any]] = {}
+    for obs in observations:
+        for code in _touched(obs, coverage.codes):
+            observed_codes[code][obs.code if obs.code is not None else "(none)"] += 1
+        if obs.code is not None and obs.code not in coverage.codes:
+            item = unknown.setdefault(obs.code, {"code": obs.code, "count": 0, "statuses": Counter(), "probes": set()})
+            item["count"] += 1
+            if obs.status is not None:
+                item["statuses"][obs.status] += 1
+            item["probes"].add(obs.probe)
+    codes = []
+    for entry in catalog.errors:
+        cov = coverage.codes[entry.code]
+        codes.append(
+            {
+                "code": entry.code,
+                "status": list(entry.statuses),
+                "category": cov.category,
+                "verdict": cov.verdict,
+                "reason": cov.reason,
+                "probes": sorted(cov.probes),
+                "probes_run": len(cov.probes),
+                "requests": cov.requests,
+                "observed_statuses": {str(status): count for status, count in sorted(cov.observed_statuses.items())},
+                "observed_codes": dict(sorted(observed_codes[entry.code].items())),
+                "first_failure": _failure(cov.first_failure) if cov.first_failure is not None else None,
+            }
+        )
+    counts = {verdict: coverage.count(verdict) for verdict in VERDICTS}
+    return _clean(
+        {
+            "name": catalog.api.name,
+            "title": catalog.api.title,
+            "requests": coverage.requests,
+            "counts": {**counts, "total": len(codes), "exercised": coverage.exercised},
+            "codes": codes,
+            "unknown_codes": [
+                {
+                    "code": item["code"],
+                    "count": item["count"],
+                    "statuses": {str(status): n for status, n in sorted(item["statuses"].items())},
+                    "probes": sorted(item["probes"]),
+                }
+                for item in sorted(unknown.values(), key=lambda item: (-item["count"], item["code"]))
+            ],
+            "setup_problems": [dict(problem) for problem in setup_problems],
+        }
+    )
+
+
+def build(
+    catalogs: dict[str, Catalog],
+    observations: list[Observation],
+    setup_problems: list[dict],
+    run: dict[str, Any],
+) -> dict[str, Any]:
+    """The whole report: run metadata, then one section per catalog."""
+    sections = {}
+    for name, catalog in catalogs.items():
+        sections[name] = catalog_report(
+            catalog,
+            [obs for obs in observations if obs.catalog == name],
+            [problem for problem in setup_problems if problem.get("catalog") == name],
+        )
+    totals = {verdict: sum(section["counts"][verdict] for section in sections.values()) for verdict in VERDICTS}
+    return _clean(
+        {
+            "format": FORMAT,
+            "run": {**run, "target": safe_url(run.get("target")), "catalogs": list(catalogs)},
+            "totals": totals,
+            "catalogs": sections,
+            "setup_problems": [dict(problem) for problem in setup_problems],
+        }
+    )
+
+
+def categories(section: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Codes grouped by category (or domain), in catalog order of first appearance."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for code in section["codes"]:
+        groups.setdefault(code["category"], []).append(code)
+    return list(groups.items())
+
+
+def failures(section: dict[str, Any]) -> list[dict[str, Any]]:
+    return [code for code in section["codes"] if code["verdict"] == "fail"]
