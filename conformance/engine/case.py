@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, reject, settings
 
 from ..catalog.model import Probe, Step
 from .build import NOTHING, UnsendableValue, Variables
-from .failures import ProbeSetupError
+from .failures import InvalidInputAccepted, ProbeSetupError
 from .judge import MISSING, Verdict, resolve_pointer
 from .target import Target
 from .transport import Exchange
@@ -139,10 +139,21 @@ class ProbeCase:
         draws for the varied part must produce an expected code."""
         variables = self.setup() if variables is None else variables
         self.control(variables)
+        # A value the API accepted may have created data, so sending it again (Hypothesis
+        # replays failing examples) can fail differently, e.g. as a duplicate. The
+        # acceptance is the finding: a replayed value re-raises it without a new request.
+        accepted: dict[str, InvalidInputAccepted] = {}
 
         @self.given
         def rejected(value: Any) -> None:
-            self.check(self.send(variables, value), value=value)
+            key = repr(value)
+            if key in accepted:
+                raise accepted[key]
+            try:
+                self.check(self.send(variables, value), value=value)
+            except InvalidInputAccepted as failure:
+                accepted[key] = failure
+                raise
 
         rejected()
 
