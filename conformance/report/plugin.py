@@ -69,7 +69,10 @@ def redis_database(url: str):
         raise pytest.UsageError(
             f"--hypothesis-redis needs the redis client: pip install 'hypothesis[redis]' ({exc})"
         ) from None
-    client = redis.Redis.from_url(url, socket_connect_timeout=5)
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=5)
+    except ValueError as exc:  # not a redis://, rediss:// or unix:// URL
+        raise pytest.UsageError(f"--hypothesis-redis {safe_url(url)} is not a Redis URL: {exc}") from None
     try:
         client.ping()
     except redis.RedisError as exc:
