@@ -12,9 +12,9 @@ import time
 
 import pytest
 
-pytestmark = pytest.mark.skipif(
+needs_redis = pytest.mark.skipif(
     shutil.which("redis-server") is None,
-    reason="redis-server not installed (apt-get install -y redis-server); --hypothesis-redis needs a real server",
+    reason="redis-server not installed (apt-get install -y redis-server); these tests start a real one",
 )
 
 PLUGINS = ("-p", "conformance.plugin", "-p", "conformance.report.plugin", "-p", "no:randomly", "--catalog", "flowbrite")
@@ -81,6 +81,7 @@ def _tried(log) -> list[str]:
     return log.read_text().split()
 
 
+@needs_redis
 def test_failing_example_is_replayed_first_by_the_next_run(pytester, redis_url):
     import redis
 
@@ -110,6 +111,7 @@ def test_failing_example_is_replayed_first_by_the_next_run(pytester, redis_url):
     assert _tried(second_log)[0] == SHRUNK
 
 
+@needs_redis
 def test_reuse_phase_alone_fails_only_with_the_shared_database(pytester, redis_url):
     pytester.makepyfile(test_property=PROPERTY)
     pytester.makeconftest(
@@ -132,6 +134,7 @@ def test_reuse_phase_alone_fails_only_with_the_shared_database(pytester, redis_u
     assert not (pytester.path / "empty.log").exists()
 
 
+@needs_redis
 def test_url_read_from_the_environment(pytester, redis_url):
     pytester.makepyfile(test_property="def test_nothing():\n    pass\n")
     pytester._monkeypatch.setenv("CONFORMANCE_HYPOTHESIS_REDIS", redis_url)
