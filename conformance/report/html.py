@@ -63,12 +63,14 @@ ul.counts .label { font-weight: 600; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
 thead th { background: var(--soft); font-size: 13px; white-space: nowrap; }
-table.matrix th.cat { width: 1%; white-space: nowrap; font-weight: 600; }
+.scroll { overflow-x: auto; }
+table.matrix { table-layout: fixed; min-width: 760px; }
+table.matrix th.cat { width: 170px; font-weight: 600; overflow-wrap: anywhere; }
 table.matrix thead th.col.v-fail, table.matrix thead th.col.v-pass, table.matrix thead th.col.v-not-exercised,
 table.matrix thead th.col.v-planned, table.matrix thead th.col.v-not-provokable { border-bottom: 3px solid; }
 td.cell { padding: 5px; }
-.tile { display: inline-block; margin: 2px; padding: 2px 8px; border: 1px solid; border-radius: 5px;
-  font-size: 12.5px; text-decoration: none; white-space: nowrap; }
+.tile { display: inline-block; max-width: 100%; margin: 2px; padding: 2px 8px; border: 1px solid; border-radius: 5px;
+  font-size: 13px; line-height: 1.35; text-decoration: none; overflow-wrap: anywhere; }
 .tile .s { color: var(--muted); margin-left: 4px; }
 a.tile:hover { outline: 2px solid currentColor; }
 details.failure { border: 1px solid var(--fail); border-left-width: 6px; border-radius: 6px; margin: 8px 0; background: #fff; }
@@ -81,6 +83,10 @@ pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px
 pre.repro { background: #0d1117; color: #e6edf3; border-color: #0d1117; }
 details.all > summary { cursor: pointer; font-weight: 600; margin: 18px 0 6px; }
 td.verdict { white-space: nowrap; font-weight: 600; }
+table.codes td, table.unknown td, table.setup td { font-size: 14px; }
+table.setup td:first-child { width: 1%; white-space: nowrap; }
+table.setup pre { margin: 0; }
+table.codes .note { color: var(--muted); font-size: 13px; margin-top: 2px; }
 td.verdict span { border: 1px solid; border-radius: 4px; padding: 0 6px; }
 .none { color: var(--muted); font-style: italic; }
 footer { margin-top: 40px; font-size: 13px; }
@@ -92,12 +98,17 @@ def _e(value: Any) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
+def _breakable(code: str) -> str:
+    """A code escaped, with line-break opportunities after its dots (api.common.<wbr>x)."""
+    return _e(code).replace(".", ".<wbr>")
+
+
 def _slug(value: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.:-]+", "-", value)
 
 
 def _counts(mapping: dict[str, int]) -> str:
-    return ", ".join(f"{key} ×{count}" for key, count in mapping.items()) or "—"
+    return ", ".join(f"{key}\u00a0×{count}" for key, count in mapping.items()) or "—"  # no break before ×N
 
 
 def _run(report: dict[str, Any]) -> str:
@@ -145,7 +156,7 @@ def _tile(name: str, code: dict[str, Any]) -> str:
     hint = f"{LABELS[verdict]} · HTTP {status} · {code['probes_run']} probe(s), {code['requests']} request(s)"
     if code.get("reason"):
         hint += f" · {code['reason']}"
-    inner = f'{SYMBOLS[verdict]} {_e(code["code"])}<span class="s">{_e(status)}</span>'
+    inner = f'{SYMBOLS[verdict]} {_breakable(code["code"])}<span class="s">{_e(status)}</span>'
     attrs = f'class="tile v-{verdict}" data-code="{_e(code["code"])}" data-verdict="{verdict}" title="{_e(hint)}"'
     if verdict == "fail":
         return f'<a {attrs} href="#fail-{_e(_slug(name))}-{_e(_slug(code["code"]))}">{inner}</a>'
@@ -162,8 +173,8 @@ def _matrix(name: str, section: dict[str, Any]) -> str:
             cells.append(f'<td class="cell" data-verdict="{verdict}">{tiles}</td>')
         rows.append(f'<tr data-category="{_e(category)}"><th class="cat" scope="row">{_e(category)}</th>{"".join(cells)}</tr>')
     return (
-        f'<table class="matrix" id="matrix-{_e(_slug(name))}"><thead><tr><th class="cat">Category</th>{head}</tr></thead>'
-        f'<tbody>{"".join(rows)}</tbody></table>'
+        f'<div class="scroll"><table class="matrix" id="matrix-{_e(_slug(name))}"><thead><tr><th class="cat">Category</th>'
+        f'{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
     )
 
 
@@ -196,19 +207,23 @@ def _codes_table(section: dict[str, Any]) -> str:
     rows = []
     for code in section["codes"]:
         verdict = code["verdict"]
+        # The note (why a code is not provokable) sits under the code: a column of its own
+        # would be squeezed into a tall sliver next to the observed codes.
+        note = f'<div class="note">{_e(code["reason"])}</div>' if code["reason"] else ""
         rows.append(
-            f'<tr data-code="{_e(code["code"])}" data-verdict="{verdict}"><td class="mono">{_e(code["code"])}</td>'
+            f'<tr data-code="{_e(code["code"])}" data-verdict="{verdict}"><td><span class="mono">'
+            f'{_breakable(code["code"])}</span>{note}</td>'
             f'<td>{_e(", ".join(map(str, code["status"])))}</td><td>{_e(code["category"])}</td>'
             f'<td class="verdict"><span class="v-{verdict}">{SYMBOLS[verdict]} {_e(LABELS[verdict])}</span></td>'
             f'<td>{code["probes_run"]}</td><td>{code["requests"]}</td>'
             f'<td class="mono">{_e(_counts(code["observed_statuses"]))}</td>'
-            f'<td class="mono">{_e(_counts(code["observed_codes"]))}</td><td>{_e(code["reason"] or "")}</td></tr>'
+            f'<td class="mono">{_breakable(_counts(code["observed_codes"]))}</td></tr>'
         )
     return (
-        f'<details class="all"><summary>All {len(rows)} codes as a table</summary><table class="codes"><thead><tr>'
+        f'<details class="all"><summary>All {len(rows)} codes as a table</summary><div class="scroll"><table class="codes"><thead><tr>'
         "<th>Code</th><th>Status</th><th>Category</th><th>Verdict</th><th>Probes</th><th>Requests</th>"
-        "<th>Statuses seen</th><th>Codes seen</th><th>Note</th></tr></thead>"
-        f'<tbody>{"".join(rows)}</tbody></table></details>'
+        "<th>Statuses seen</th><th>Codes seen</th></tr></thead>"
+        f'<tbody>{"".join(rows)}</tbody></table></div></details>'
     )
 
 
