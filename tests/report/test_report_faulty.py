@@ -54,6 +54,9 @@ def test_failure_in_all_three_formats(report_dir):
     html = (out / "report.html").read_text()
     assert f"#### `{CODE}`" in md and "curl" in md
     assert f'data-code="{CODE}" data-verdict="fail"' in html and 'class="repro"' in html
+    # self-contained: no script, stylesheet link or CSS url(); links only to anchors of the page
+    assert "<script" not in html and "<link" not in html and "url(" not in html and "@import" not in html
+    assert set(re.findall(r'(?:href|src)="(.)', html)) == {"#"}
     for text in (md, html, (out / "report.json").read_text()):
         assert all(secret not in text for secret in creds.values())
 
