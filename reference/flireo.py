@@ -271,13 +271,6 @@ def check_int(field: str, value: Any, lo: int, hi: int) -> int:
     return value
 
 
-def raw_id(ctx: Ctx, prefix: str) -> str:
-    """The id exactly as sent: Starlette's route regex ends in ``$``, which also matches before
-    a trailing newline, so ``{id:path}`` would drop a trailing ``\\n`` from the id."""
-    path = ctx.request.scope["path"]
-    return path[len(prefix):] if path.startswith(prefix) else ctx.path_params["id"]
-
-
 def check_uuid(value: str) -> str:
     if not UUID.fullmatch(value):
         raise error("invalid_uuid", 400, "Invalid UUID format", "id")
@@ -451,16 +444,16 @@ class Flireo(ApiDefinition):
                       request_schema=speak_req, response_schema=call, errors=control),
             Operation("POST", f"{BASE}/calls/{{id}}/play", self.play, "playCall", "Play audio on a call",
                       request_schema=play_req, response_schema=call, errors=control),
-            Operation("GET", f"{BASE}/calls/{{id:path}}", self.get_call, "getCall", "Get a call",
+            Operation("GET", f"{BASE}/calls/{{id:rest}}", self.get_call, "getCall", "Get a call",
                       response_schema=call, errors=(400, 404)),
             Operation("GET", f"{BASE}/phone-numbers", self.list_numbers, "listPhoneNumbers",
                       "List phone numbers", response_schema=listing(number)),
             Operation("POST", f"{BASE}/phone-numbers", self.buy_number, "purchasePhoneNumber",
                       "Buy a phone number", request_schema=number_req, response_schema=number,
                       success_status=201, errors=(402, 409)),
-            Operation("GET", f"{BASE}/phone-numbers/{{id:path}}", self.get_number, "getPhoneNumber",
+            Operation("GET", f"{BASE}/phone-numbers/{{id:rest}}", self.get_number, "getPhoneNumber",
                       "Get a phone number", response_schema=number, errors=(400, 404)),
-            Operation("DELETE", f"{BASE}/phone-numbers/{{id:path}}", self.release_number,
+            Operation("DELETE", f"{BASE}/phone-numbers/{{id:rest}}", self.release_number,
                       "releasePhoneNumber", "Release a phone number", success_status=204, errors=(400, 404)),
             Operation("GET", f"{BASE}/byok", self.list_keys, "listProviderKeys", "List BYOK provider keys",
                       response_schema=listing({"type": "object"})),
@@ -499,8 +492,7 @@ class Flireo(ApiDefinition):
         return ctx.ok(call, 201)
 
     def _find_call(self, ctx: Ctx) -> dict:
-        cid = check_uuid(raw_id(ctx, f"{BASE}/calls/") if ctx.op.operation_id == "getCall"
-                         else ctx.path_params["id"])
+        cid = check_uuid(ctx.path_params["id"])
         call = ctx.store.get(ctx.tenant, "call", cid)
         if call is None:
             raise error("call_not_found", 404, f"Call not found: {cid}", "id")
@@ -606,7 +598,7 @@ class Flireo(ApiDefinition):
         return ctx.ok(record, 201)
 
     def _find_number(self, ctx: Ctx) -> dict:
-        nid = check_uuid(raw_id(ctx, f"{BASE}/phone-numbers/"))
+        nid = check_uuid(ctx.path_params["id"])
         record = ctx.store.get(ctx.tenant, "number", nid)
         if record is None:
             raise error("not_found", 404, f"Resource not found: phone number {nid}", "id")

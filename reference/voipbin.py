@@ -93,7 +93,6 @@ import time
 import uuid
 from typing import Any
 
-from starlette.convertors import Convertor, register_url_convertor
 
 from ._machinery import (ApiDefinition, ApiError, Ctx, Envelope, Fault, Operation, Principal,
                          RateLimitConfig, not_applicable, uuid4)
@@ -127,21 +126,6 @@ _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 _E164 = re.compile(r"\+[1-9][0-9]{1,14}")  # always fullmatch (no "$" before a newline)
 
 
-class _RestConvertor(Convertor):
-    """The rest of the path, whatever it holds. Starlette's ``path`` convertor is ``.*``, which
-    neither matches a newline nor stops ``$`` from matching before a trailing one, so an id like
-    "\\n<uuid>" would be an unknown route and "<uuid>\\n" the bare uuid."""
-
-    regex = r"[\s\S]*"
-
-    def convert(self, value: str) -> str:
-        return value
-
-    def to_string(self, value: str) -> str:
-        return value
-
-
-register_url_convertor("rest", _RestConvertor())
 
 
 # ---- errors ---------------------------------------------------------------------------------

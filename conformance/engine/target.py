@@ -12,13 +12,13 @@ from ..catalog.model import Catalog, Probe, Step
 from . import secrets
 from .build import NOTHING, RequestBuilder, Variables
 from .curl import to_curl
-from .failures import ConformanceFailure
+from .failures import ConformanceFailure, ProbeSetupError
 from .judge import Judge, Verdict
 from .record import Observation, Recorder
 from .transport import Exchange, Transport
 
 MAX_RETRY_AFTER = 10.0  # a hostile Retry-After must not stall the run for hours
-MAX_429_RETRIES = 3
+MAX_429_RETRIES = 5
 MAX_RETRY_WAIT = 60.0  # all Retry-After waits of one target together: a server that always 429s cannot stall the run
 
 
@@ -84,9 +84,10 @@ class Target:
         """Build and send one request. A 429 outside a rate-limit probe is judged as an
         error response, then the request is retried after Retry-After (capped)."""
         request = self.builder.build(step, variables, **build_args)
+        waited = 0.0
         for attempt in range(MAX_429_RETRIES + 1):
             exchange = self.transport.send(request)
-            if exchange.status != 429 or allow_429 or attempt == MAX_429_RETRIES:
+            if exchange.status != 429 or allow_429:
                 return exchange
             verdict = self.judge.judge(exchange)
             self.record(probe, (), verdict)
@@ -94,11 +95,19 @@ class Target:
                 self._annotate(verdict, probe)
                 verdict.raise_first()
             delay = retry_after_seconds(exchange.headers.get("retry-after"))
-            if self.retry_waited + delay > MAX_RETRY_WAIT:
-                return exchange  # waited enough: the 429 itself is then judged by the caller
+            if attempt == MAX_429_RETRIES or self.retry_waited + delay > MAX_RETRY_WAIT:
+                break
             self.retry_waited += delay
+            waited += delay
             time.sleep(delay)
-        return exchange
+        # Still limited: the probe never reached what it tests, so this is not its failure.
+        self.recorder.add_setup_problem(self.name, probe.id, "rate-limited")
+        raise ProbeSetupError(
+            f"the target kept answering 429 (waited {waited:.1f} s as Retry-After said); "
+            "lower --max-rps or use a credential with a higher limit",
+            ("Probe", f"{self.name}:{probe.id}"),
+            ("Reproduce", self.reproducer(exchange)),
+        )
 
     def check(self, exchange: Exchange, probe: Probe, expect: tuple[str, ...], *, value: object = NOTHING) -> Verdict:
         """Judge ``exchange``; raise its first failure with the probe, input and reproducer."""

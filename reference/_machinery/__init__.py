@@ -13,6 +13,7 @@
 * :mod:`.openapi` - generic OpenAPI 3.0 builder
 * :mod:`.server` - binding, readiness, subprocess / in-thread runners
 """
+from . import convertors  # noqa: F401 - registers the {name:rest} path convertor
 from .api import ApiDefinition, Ctx, Operation, Principal
 from .body import BodyError, parse_json
 from .envelope import Envelope
