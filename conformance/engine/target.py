@@ -103,7 +103,8 @@ class Target:
         # Still limited: the probe never reached what it tests, so this is not its failure.
         self.recorder.add_setup_problem(self.name, probe.id, "rate-limited")
         raise ProbeSetupError(
-            f"the target kept answering 429 (waited {waited:.1f} s as Retry-After said); "
+            f"the target kept answering 429 (Retry-After: {exchange.headers.get('retry-after', 'none')}; "
+            f"waited {waited:.1f} s here, {self.retry_waited:.1f} of {MAX_RETRY_WAIT:g} s allowed per target); "
             "lower --max-rps or use a credential with a higher limit",
             ("Probe", f"{self.name}:{probe.id}"),
             ("Reproduce", self.reproducer(exchange)),
