@@ -27,13 +27,20 @@ _byte_patterns: dict[str, re.Pattern[bytes]] = {}
 
 
 def register(value: str | None) -> None:
+    # Patterns are compiled on first use (see _compiled): a run registers a fresh key per
+    # test, and the fragment patterns of a long key (a JWT) are costly to build.
     if value and len(value.strip()) >= MIN_LENGTH:
         with _lock:
-            for variant in (value, value.strip()):
-                if variant not in _secrets:
-                    _secrets.add(variant)
-                    _patterns[variant] = _pattern(variant)
-                    _byte_patterns[variant] = re.compile(_pattern(variant).pattern.encode("utf-8", "surrogateescape"))
+            _secrets.update((value, value.strip()))
+
+
+def _compiled(secret: str) -> tuple[re.Pattern[str], re.Pattern[bytes]]:
+    with _lock:
+        if secret not in _patterns:
+            pattern = _pattern(secret)
+            _patterns[secret] = pattern
+            _byte_patterns[secret] = re.compile(pattern.pattern.encode("utf-8", "surrogateescape"))
+        return _patterns[secret], _byte_patterns[secret]
 
 
 def registered() -> int:
@@ -61,28 +68,28 @@ def _pattern(secret: str) -> re.Pattern[str]:
     return re.compile("|".join(alternatives))
 
 
-def _snapshot() -> list[tuple[str, re.Pattern[str], re.Pattern[bytes]]]:
+def _snapshot() -> list[str]:
     with _lock:
-        return [(secret, _patterns[secret], _byte_patterns[secret]) for secret in sorted(_secrets, key=len, reverse=True)]
+        return sorted(_secrets, key=len, reverse=True)
 
 
 def redact(text: str) -> str:
     if not _secrets or not text:
         return text
-    for secret, pattern, _ in _snapshot():
+    for secret in _snapshot():
         if secret in text:
             text = text.replace(secret, REDACTED)
         if len(secret) > MIN_FRAGMENT and (secret[:MIN_FRAGMENT] in text or secret[-MIN_FRAGMENT:] in text):
-            text = pattern.sub(REDACTED, text)
+            text = _compiled(secret)[0].sub(REDACTED, text)
     return text
 
 
 def redact_bytes(data: bytes) -> bytes:
     if not _secrets or not data:
         return data
-    for secret, _, pattern in _snapshot():
+    for secret in _snapshot():
         raw = secret.encode("utf-8", "surrogateescape")
         data = data.replace(raw, REDACTED.encode())
         if len(raw) > MIN_FRAGMENT and (raw[:MIN_FRAGMENT] in data or raw[-MIN_FRAGMENT:] in data):
-            data = pattern.sub(REDACTED.encode(), data)
+            data = _compiled(secret)[1].sub(REDACTED.encode(), data)
     return data

@@ -248,8 +248,9 @@ class Transport:
         self.budget = budget or Budget()
         self.observers = observers if observers is not None else []
         self._deadline = _Deadline()
+        # No ssl_context: httpcore builds its default one only when an https:// target needs
+        # it, which spares every http:// run (the embedded APIs) a costly context per Transport.
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
             max_connections=32,
             max_keepalive_connections=16,
             network_backend=_DeadlineBackend(self._deadline),
