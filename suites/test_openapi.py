@@ -5,7 +5,8 @@ The document comes from the target (``{base url}/openapi.json``, or the URL or f
 schema-valid (positive) requests for every operation; each response goes through the
 built-in checks that matter for error contracts (see ``conformance.openapi.run``) and
 through ``catalog_conformance``, the verdict engine's judgement of every 4xx/5xx.
-Bounded: ``CONFORMANCE_OPENAPI_EXAMPLES`` examples per operation and mode (default 5),
+Bounded: ``CONFORMANCE_OPENAPI_EXAMPLES`` examples per operation and mode (default: the
+Hypothesis profile's max_examples / 6, so dev 2, ci 5, thorough 50), and
 ``CONFORMANCE_OPENAPI_BUDGET`` seconds per test (default 60).
 """
 
@@ -14,6 +15,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from schemathesis.generation import GenerationMode
 
 from conformance.openapi.checks import catalog_check
@@ -50,7 +52,7 @@ def test_openapi_errors_conform(conformance_target, mode):
         headers=_headers(target),
         checks=[*builtin_checks(names), ours],
         modes=[mode],
-        max_examples=int(os.environ.get("CONFORMANCE_OPENAPI_EXAMPLES", "5")),
+        max_examples=int(os.environ.get("CONFORMANCE_OPENAPI_EXAMPLES") or max(1, settings().max_examples // 6)),
         budget_seconds=float(os.environ.get("CONFORMANCE_OPENAPI_BUDGET", "60")),
     )
     if result.findings:
