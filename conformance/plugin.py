@@ -191,7 +191,43 @@ _POOL = pytest.StashKey[TargetPool]()
 _COLLECTED = pytest.StashKey[dict]()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    _group_by_catalog_under_xdist(config)
+    _configure(config)
+
+
+def _group_by_catalog_under_xdist(config: pytest.Config) -> None:
+    """With -n N and no --dist of the user's choosing, keep each catalog's tests on one
+    worker (xdist 'loadgroup'): each worker then starts only the reference APIs it uses,
+    instead of every worker starting all five."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        # xdist resets a worker's options; the controller passes the choice on
+        if workerinput.get("conformance_loadgroup"):
+            config.option.loadgroup = True
+        return
+    chose = any(str(arg).startswith("--dist") for arg in config.invocation_params.args)
+    if getattr(config.option, "dist", "no") == "load" and not chose:
+        config.option.dist = "loadgroup"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    node.workerinput["conformance_loadgroup"] = node.config.getoption("dist", "no") == "loadgroup"
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        case = params.get("case")
+        name = case[0] if isinstance(case, tuple) else params.get("conformance_target")
+        if isinstance(name, str):
+            item.add_marker(pytest.mark.xdist_group(name=name))
+
+
+def _configure(config: pytest.Config) -> None:
     for marker in sorted(set(KIND_MARKERS.values())):
         config.addinivalue_line("markers", f"{marker}: conformance probes of that scenario kind")
     config.addinivalue_line("markers", "writes: creates or changes data on the target")
