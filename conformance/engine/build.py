@@ -12,7 +12,6 @@ import json
 import os
 import re
 import secrets as _random
-import string
 import time
 import uuid
 from typing import Any
@@ -190,7 +189,3 @@ class RequestBuilder:
         if content_type is not None and not any(key.lower() == "content-type" for key in headers):
             headers["Content-Type"] = content_type
         return OutgoingRequest(method=step.method, url=url, headers=headers, content=content)
-
-
-def placeholders_in(text: str) -> set[str]:
-    return {field for _, field, _, _ in string.Formatter().parse(text) if field}
