@@ -50,7 +50,6 @@ import httpx  # noqa: E402
 
 import reference  # noqa: E402
 from conformance.catalog import load_catalog  # noqa: E402
-from conformance.engine.build import Variables  # noqa: E402
 from conformance.engine.case import ProbeCase  # noqa: E402
 from conformance.engine.failures import ConformanceFailure  # noqa: E402
 from conformance.engine.target import Target  # noqa: E402

@@ -26,7 +26,7 @@ from typing import Any
 from jsonschema import Draft4Validator, Draft202012Validator
 
 from ..catalog import CatalogError, load_catalog
-from ..catalog.model import Catalog, Envelope, ErrorEntry, Locator
+from ..catalog.model import Catalog, Envelope, ErrorEntry
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 GROUPS = {

@@ -4,7 +4,6 @@ A failing example found by one run is replayed first by the next run, which shar
 with the first but the Redis URL (its local ``.hypothesis/`` directory is deleted in between).
 """
 
-import os
 import shutil
 import socket
 import subprocess

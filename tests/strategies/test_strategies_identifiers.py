@@ -8,7 +8,6 @@ oracle is the stdlib ``uuid`` module: a string is canonical iff
 import string
 import uuid
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import find, strategies as st
 
