@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from ._checks import check_choice, check_int, check_str, check_str_list, nasty_first, rng_text, seeded
+from ._checks import _SEED, check_choice, check_int, check_str, check_str_list, nasty_first, rng_text, seeded
 
 __all__ = [
     "CROCKFORD_BASE32",
@@ -341,11 +341,29 @@ def wrong_prefix_ids(
     # Separator swapped: "wal-" for "wal_".
     if prefix[-1] in "_-":
         others.append(prefix[:-1] + ("-" if prefix[-1] == "_" else "_"))
-    random_prefixes = seeded(lambda rnd: rng_text(rnd, "abcdefghijklmnopqrstuvwxyz", 1, 6) + "_")
     make_body = _random_body(body, lo, hi)
-    return seeded(lambda p, rnd: p + make_body(rnd), nasty_first(others, random_prefixes)).filter(
-        lambda s: not s.startswith(prefix)
-    )
+    nasty = tuple(dict.fromkeys(others))
+    k = len(nasty)
+
+    def random_prefix(rnd: random.Random) -> str:
+        return rng_text(rnd, "abcdefghijklmnopqrstuvwxyz", 1, 6) + "_"
+
+    def from_seed(i: int) -> str:
+        # One integer choice, as nasty_first's fused form: even -> a known
+        # prefix (0, the shrink target, is others[0]), odd -> a random one.
+        # A clash with ``prefix`` is retried inside the draw instead of
+        # .filter() rejecting the whole test case.
+        rnd = random.Random(i >> 1)
+        p = nasty[(i >> 1) % k] if k and i % 2 == 0 else random_prefix(rnd)
+        for _ in range(8):
+            s = p + make_body(rnd)
+            if not s.startswith(prefix):
+                return s
+            p = random_prefix(rnd)
+        # A one-letter random prefix that differs from prefix[0] never clashes.
+        return ("b" if prefix[0] == "a" else "a") + "_" + make_body(rnd)
+
+    return _SEED.map(from_seed)
 
 
 def no_prefix_ids(
