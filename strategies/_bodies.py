@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from ._checks import check_choice, check_int, check_str, check_str_list, nasty_first, rng_text, seeded
+from ._checks import check_choice, check_int, check_str, check_str_list
+from ._seeded import filter_values, map_values, nasty_first, rng_text, sampled, seeded
 from ._formats import JSON_TYPES, json_values_not_of_type
 
 __all__ = [
@@ -170,8 +171,7 @@ def malformed_json_bodies(
     funcs = [_KIND_FUNCS[k] for k in selected]
     # One fixed example per kind, simplest corruption first.
     nasty = [f(obj, 0) for f in funcs]
-    generated = st.builds(lambda f, i: f(obj, i), st.sampled_from(funcs), st.integers(0, 1 << 16))
-    return nasty_first(nasty, generated)
+    return seeded(lambda f, rnd: f(obj, rnd.randrange(1 << 16)), funcs, nasty=nasty)
 
 
 def wrong_top_level_json_bodies(
@@ -188,7 +188,7 @@ def wrong_top_level_json_bodies(
     if expected == "object":
         nasty += [json.dumps([obj]).encode(), b"[]", b"null", b'""', b"0", b"true"]
         nasty += [json.dumps(v).encode() for v in obj.values() if not isinstance(v, dict)][:3]
-    return nasty_first(nasty, json_values_not_of_type(expected=expected).map(lambda v: json.dumps(v).encode()))
+    return nasty_first(nasty, map_values(json_values_not_of_type(expected=expected), lambda v: json.dumps(v).encode()))
 
 
 def deep_json_bodies(*, depth: int = 10_000) -> SearchStrategy[bytes]:
@@ -203,27 +203,42 @@ def deep_json_bodies(*, depth: int = 10_000) -> SearchStrategy[bytes]:
     objects = b'{"a":' * d + b"1" + b"}" * d
     half = d // 2
     mixed = b'[{"a":' * half + (b"[]" if d % 2 else b"1") + b"}]" * half
-    return st.sampled_from([arrays, objects, mixed])
+    return sampled([arrays, objects, mixed])
 
 
 def oversized_json_bodies(*, size: int, base: Mapping[str, Any] | None = None) -> SearchStrategy[bytes]:
     """Body size limit (exceeded): well-formed JSON objects longer than ``size`` bytes.
 
-    Exactly ``size + 1`` bytes is the minimal example; twice the size and
-    up to 4 KiB over follow.  Built by padding one string member, so even
-    multi-megabyte bodies are cheap.
+    Exactly ``size + 1`` bytes is the minimal example; then twice the size,
+    and the limit overshot by 1 byte, 2, 63, 64, 1023, 1024, 4095 and 4096
+    (just below and at the powers of two where buffers are sized).  Built by
+    padding one string member.  Each distinct body is built once and shared
+    (bytes are immutable), up to 64 MiB per strategy; larger ones are
+    rebuilt on every draw.
     """
     n = check_int("size", size, min_value=0, max_value=1 << 30)
     obj = _check_base(base)
     inner = json.dumps(obj)[1:-1]
     prefix = ("{" + inner + (", " if inner else "") + '"padding": "').encode()
     suffix = b'"}'
+    built: dict[int, bytes] = {}
+    budget = [_OVERSIZED_CACHE_BYTES]
 
-    def build(extra: int) -> bytes:
-        pad = max(0, n + 1 + extra - len(prefix) - len(suffix))
-        return prefix + b"x" * pad + suffix
+    def build(over: int) -> bytes:
+        body = built.get(over)
+        if body is None:
+            pad = max(0, n + 1 + over - len(prefix) - len(suffix))
+            body = b"".join((prefix, b"x" * pad, suffix))
+            if len(body) <= budget[0]:
+                built[over] = body
+                budget[0] -= len(body)
+        return body
 
-    return st.one_of(st.sampled_from([0, n]), st.integers(1, 4096)).map(build)
+    # An index choice, not a seed: a handful of sizes matter, not random padding.
+    return st.sampled_from((0, n, 1, 2, 63, 64, 1023, 1024, 4095, 4096)).map(build)
+
+
+_OVERSIZED_CACHE_BYTES = 64 << 20
 
 
 def _media_type(value: str) -> str:
@@ -281,5 +296,5 @@ def mismatched_content_types(*, expected: str = "application/json") -> SearchStr
     if multipart:
         values.insert(0, want)
     letters = "abcdefghijklmnopqrstuvwxyz"
-    generated = seeded(lambda rnd: f"{rng_text(rnd, letters, 1, 10)}/{rng_text(rnd, letters, 1, 10)}").filter(mismatched)
+    generated = filter_values(seeded(lambda rnd: f"{rng_text(rnd, letters, 1, 10)}/{rng_text(rnd, letters, 1, 10)}"), mismatched)
     return nasty_first(values, generated)

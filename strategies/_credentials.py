@@ -14,6 +14,7 @@ test the HTTP client rather than the API.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import random
 from collections.abc import Callable
@@ -22,7 +23,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from ._checks import check_bool, check_str, nasty_first, rng_text, seeded
+from ._checks import check_bool, check_str
+from ._seeded import filter_values, map_values, nasty_first, one_of, rng_text, sampled, seeded
 
 __all__ = [
     "empty_credentials",
@@ -73,6 +75,11 @@ def _b64url(data: dict[str, object]) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
+@functools.cache
+def _jwt_header(alg: str) -> str:
+    return _b64url({"alg": alg, "typ": "JWT"})
+
+
 def missing_credentials(*, scheme: str | None = None) -> SearchStrategy[None]:
     """RFC 9110 section 11.6.2 / RFC 6750 section 3: no credentials at all (``None``: omit the header)."""
     _check_scheme(scheme)
@@ -88,7 +95,7 @@ def empty_credentials(*, scheme: str | None = None) -> SearchStrategy[str]:
     values = ["", " ", "\t"]
     if scheme is not None:
         values[1:1] = [scheme, scheme + " "]
-    return st.sampled_from(values)
+    return sampled(values)
 
 
 def wrong_scheme_credentials(
@@ -115,8 +122,9 @@ def wrong_scheme_credentials(
         values.append(f"{scheme}{token}")  # no separator: one unknown scheme
         values.append(f"{scheme}:{token}")
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-    generated = seeded(lambda rnd: f"{rng_text(rnd, letters, 1, 8)} {token}").filter(
-        lambda v: scheme is None or v.split(" ", 1)[0].lower() != scheme.lower()
+    generated = filter_values(
+        seeded(lambda rnd: f"{rng_text(rnd, letters, 1, 8)} {token}"),
+        lambda v: scheme is None or v.split(" ", 1)[0].lower() != scheme.lower(),
     )
     return nasty_first(values, generated)
 
@@ -131,8 +139,8 @@ def garbage_credentials(*, scheme: str | None = None, key: str | None = None) ->
     valid = None if key is None else _check_key(key)
     wrap = _with_scheme(scheme)
     junk = ["x", "null", "undefined", "0", "invalid", "' OR '1'='1", '""', "%00", "a" * 4096]
-    tokens = nasty_first(junk, seeded(lambda rnd: rng_text(rnd, _VISIBLE, 1, 64))).filter(lambda t: t != valid)
-    return tokens.map(wrap)
+    tokens = filter_values(seeded(lambda rnd: rng_text(rnd, _VISIBLE, 1, 64), nasty=junk), lambda t: t != valid)
+    return map_values(tokens, wrap)
 
 
 def unsigned_jwt_credentials(*, scheme: str | None = "Bearer") -> SearchStrategy[str]:
@@ -145,16 +153,19 @@ def unsigned_jwt_credentials(*, scheme: str | None = "Bearer") -> SearchStrategy
     scheme = _check_scheme(scheme)
     wrap = _with_scheme(scheme)
 
-    def build(alg: str, trailing_dot: bool, rnd: random.Random) -> str:
-        iat = rnd.randint(1_700_000_000, 1_800_000_000)
-        header = _b64url({"alg": alg, "typ": "JWT"})
-        payload = _b64url({"sub": rng_text(rnd, _SUB_CHARS, 1, 16), "iat": iat, "exp": iat + 100 * 365 * 86400})
+    def token(alg: str, trailing_dot: bool, sub: str, iat: int) -> str:
+        header = _jwt_header(alg)
+        payload = _b64url({"sub": sub, "iat": iat, "exp": iat + 100 * 365 * 86400})
         return wrap(f"{header}.{payload}" + ("." if trailing_dot else ""))
 
+    algs = ("none", "None", "NONE", "nOnE")
+    # The compact form (trailing dot, empty signature) first.
+    nasty = [token(alg, dot, "user", 1_700_000_000) for dot in (True, False) for alg in algs]
     return seeded(
-        build,
-        st.sampled_from(["none", "None", "NONE", "nOnE"]),
-        st.sampled_from([True, False]),  # trailing dot (the compact form) first
+        lambda alg, dot, rnd: token(alg, dot, rng_text(rnd, _SUB_CHARS, 1, 16), rnd.randint(1_700_000_000, 1_800_000_000)),
+        algs,
+        (True, False),
+        nasty=nasty,
     )
 
 
@@ -167,17 +178,20 @@ def expired_jwt_credentials(*, scheme: str | None = "Bearer") -> SearchStrategy[
     scheme = _check_scheme(scheme)
     wrap = _with_scheme(scheme)
 
-    def build(alg: str, exp: int, rnd: random.Random) -> str:
-        header = _b64url({"alg": alg, "typ": "JWT"})
-        payload = _b64url({"sub": rng_text(rnd, _SUB_CHARS, 1, 16), "iat": exp - 3600, "exp": exp})
-        signature = base64.urlsafe_b64encode(rnd.randbytes(rnd.randint(32, 64))).rstrip(b"=").decode()
-        return wrap(f"{header}.{payload}.{signature}")
+    def token(alg: str, exp: int, sub: str, signature: bytes) -> str:
+        header = _jwt_header(alg)
+        payload = _b64url({"sub": sub, "iat": exp - 3600, "exp": exp})
+        return wrap(f"{header}.{payload}." + base64.urlsafe_b64encode(signature).rstrip(b"=").decode())
 
+    algs = ("HS256", "RS256", "ES256")
+    # The latest allowed expiry first, then the earliest (one hour after the epoch).
+    nasty = [token(alg, exp, "user", b"signature") for exp in (_LATEST_EXPIRY, 3600) for alg in algs]
     return seeded(
-        build,
-        st.sampled_from(["HS256", "RS256", "ES256"]),
-        # Shrinks towards the latest (2020-01-01) expiry.
-        st.integers(3600, _LATEST_EXPIRY).map(lambda x: _LATEST_EXPIRY + 3600 - x),
+        lambda alg, rnd: token(
+            alg, rnd.randint(3600, _LATEST_EXPIRY), rng_text(rnd, _SUB_CHARS, 1, 16), rnd.randbytes(rnd.randint(32, 64))
+        ),
+        algs,
+        nasty=nasty,
     )
 
 
@@ -201,7 +215,7 @@ def whitespace_credentials(*, scheme: str | None = None, key: str | None = None)
         trail = rng_text(rnd, " \t", 1, 4) if which != 0 else ""
         return lead + token + trail
 
-    generated = seeded(build).map(_with_scheme(scheme))
+    generated = map_values(seeded(build), _with_scheme(scheme))
     return nasty_first(values, generated)
 
 
@@ -213,7 +227,7 @@ def invalid_credentials(
     Empty, wrong scheme, garbage, unsigned JWT, expired JWT, whitespace-padded
     key (in that order).  A missing credential is :func:`missing_credentials`.
     """
-    return st.one_of(
+    return one_of(
         empty_credentials(scheme=scheme),
         wrong_scheme_credentials(scheme=scheme, key=key, case_sensitive=case_sensitive),
         garbage_credentials(scheme=scheme, key=key),

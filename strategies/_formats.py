@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from ._checks import check_bool, check_choice, check_int, check_number, nasty_first, rng_text, seeded
+from ._checks import check_bool, check_choice, check_int, check_number
+from ._seeded import filter_values, nasty_first, rng_text, seeded
 
 __all__ = [
     "JSON_TYPES",
@@ -148,11 +149,9 @@ def valid_dates(*, min_year: int = 1, max_year: int = 9999) -> SearchStrategy[st
         raise InvalidArgument(f"max_year={hi!r} must be >= min_year={lo!r}")
     nasty = ["2024-02-29", "2000-02-29", "1970-01-01", "2023-12-31", "9999-12-31", "0001-01-01"]
     nasty = [d for d in nasty if lo <= int(d[:4]) <= hi]
-    # One integer choice (the ordinal) instead of three; shrinks to the earliest date.
-    generated = st.integers(dt.date(lo, 1, 1).toordinal(), dt.date(hi, 12, 31).toordinal()).map(
-        lambda n: dt.date.fromordinal(n).isoformat()
-    )
-    return nasty_first(nasty, generated)
+    first, last = dt.date(lo, 1, 1).toordinal(), dt.date(hi, 12, 31).toordinal()
+    nasty.append(dt.date.fromordinal(first).isoformat())  # the earliest allowed day, even without nasty dates in range
+    return seeded(lambda rnd: dt.date.fromordinal(rnd.randint(first, last)).isoformat(), nasty=nasty)
 
 
 _NASTY_DATES = (
@@ -353,12 +352,17 @@ def values_outside_enum(*, values: Sequence[_Scalar]) -> SearchStrategy[Any]:
             if isinstance(v, int):
                 near.append(v + 0.5)
     near = [x for x in near if outside(x)]
-    generated = st.one_of(
-        st.text(max_size=20),
-        st.integers(),
-        st.sampled_from([m for m in members if isinstance(m, str)] or ["x"]).map(lambda s: s + "_"),
-    ).filter(outside)
-    return nasty_first(near, generated)
+    strings = [m for m in members if isinstance(m, str)] or ["x"]
+
+    def build(rnd: random.Random) -> Any:
+        kind = rnd.randrange(3)
+        if kind == 0:
+            return _random_string(rnd, 20)
+        if kind == 1:
+            return _random_integer(rnd)
+        return rnd.choice(strings) + "_"
+
+    return nasty_first(near, filter_values(seeded(build), outside))
 
 
 # ---------------------------------------------------------------- numbers
@@ -454,22 +458,46 @@ _EXAMPLE_BY_TYPE: dict[str, list[Any]] = {
 }
 
 
-def _values_of(kind: str) -> SearchStrategy[Any]:
-    scalar = st.one_of(st.none(), st.booleans(), st.integers(-10, 10), st.text(max_size=5))
+# Printable ASCII, Latin-1 and BMP letters, an astral emoji, controls: what JSON strings may carry.
+_STRING_CHARS = "".join(chr(c) for c in range(0x20, 0x7F)) + "éßΩж中\u200b😀\x00\n\t\u2028"
+
+
+def _random_string(rnd: random.Random, max_size: int) -> str:
+    return rng_text(rnd, _STRING_CHARS, 0, max_size)
+
+
+def _random_integer(rnd: random.Random) -> int:
+    # Magnitudes from one digit to past 64 bits, both signs.
+    return rnd.choice((1, -1)) * rnd.getrandbits(rnd.choice((4, 16, 32, 53, 64, 80)))
+
+
+def _random_number(rnd: random.Random) -> float:
+    # Non-integral floats only: 1.0 is an integer in JSON Schema, and so is
+    # every float of magnitude 2**52 or more (1e300 is in the nasty list).
+    while True:
+        x = rnd.uniform(-1.0, 1.0) * 10.0 ** rnd.randint(-5, 15)
+        if not x.is_integer():
+            return x
+
+
+def _random_scalar(rnd: random.Random) -> Any:
+    return (None, rnd.random() < 0.5, rnd.randint(-10, 10), _random_string(rnd, 5))[rnd.randrange(4)]
+
+
+def _random_json(kind: str, rnd: random.Random) -> Any:
     if kind == "string":
-        return st.text(max_size=20)
+        return _random_string(rnd, 20)
     if kind == "integer":
-        return st.integers()
+        return _random_integer(rnd)
     if kind == "number":
-        # Non-integral floats only: 1.0 is an integer in JSON Schema.
-        return st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: not x.is_integer())
+        return _random_number(rnd)
     if kind == "boolean":
-        return st.booleans()
+        return rnd.random() < 0.5
     if kind == "null":
-        return st.none()
+        return None
     if kind == "array":
-        return st.lists(scalar, max_size=4)
-    return st.dictionaries(st.text(max_size=5), scalar, max_size=4)
+        return [_random_scalar(rnd) for _ in range(rnd.randint(0, 4))]
+    return {_random_string(rnd, 5): _random_scalar(rnd) for _ in range(rnd.randint(0, 4))}
 
 
 def json_values_not_of_type(*, expected: str) -> SearchStrategy[Any]:
@@ -490,4 +518,4 @@ def json_values_not_of_type(*, expected: str) -> SearchStrategy[Any]:
     if expected == "integer":
         others = [*others, "number"]  # _values_of("number") is non-integral only
         nasty = [0.5, -1.5, *nasty]
-    return nasty_first(nasty, st.one_of([_values_of(k) for k in others]))
+    return seeded(_random_json, others, nasty=nasty)

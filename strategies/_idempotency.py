@@ -14,11 +14,11 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from ._checks import check_int, check_str, nasty_first, rng_text, seeded
+from ._checks import check_int, check_str
+from ._seeded import nasty_first, one_of, rng_text, sampled, seeded
 
 __all__ = [
     "IdempotencyRule",
@@ -98,8 +98,8 @@ def _rule(
 
 def _fill(rule: IdempotencyRule, n: int) -> str:
     # A readable key of exactly n characters: the first allowed letters/digits cycled.
-    readable = [c for c in rule.allowed if c.isalnum()] or list(rule.allowed)
-    return "".join(readable[i % len(readable)] for i in range(n))
+    readable = "".join(c for c in rule.allowed if c.isalnum()) or rule.allowed
+    return (readable * (n // len(readable) + 1))[:n]
 
 
 def _random_key(rnd: random.Random, rule: IdempotencyRule, lo: int, hi: int) -> str:
@@ -146,7 +146,7 @@ def at_limit_idempotency_keys(
     rule = _rule(min_length, max_length, alphabet, pattern)
     return nasty_first(
         [_fill(rule, rule.max_length), _fill(rule, rule.min_length)],
-        st.one_of(_keys(rule, rule.max_length, rule.max_length), _keys(rule, rule.min_length, rule.min_length)),
+        one_of(_keys(rule, rule.max_length, rule.max_length), _keys(rule, rule.min_length, rule.min_length)),
     )
 
 
@@ -225,7 +225,7 @@ def empty_idempotency_keys(
         raise InvalidArgument(
             f"min_length={rule.min_length} and an alphabet allowing whitespace: no empty key is invalid"
         )
-    return st.sampled_from(values)
+    return sampled(values)
 
 
 def invalid_idempotency_keys(
@@ -243,7 +243,7 @@ def invalid_idempotency_keys(
         parts.insert(0, empty_idempotency_keys(**kw))
     if rule.min_length > 1:
         parts.append(too_short_idempotency_keys(**kw))
-    return st.one_of(parts)
+    return one_of(*parts)
 
 
 for _f in (

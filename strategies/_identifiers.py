@@ -15,11 +15,11 @@ import random
 import uuid
 from collections.abc import Callable, Sequence
 
-from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from ._checks import _SEED, check_choice, check_int, check_str, check_str_list, nasty_first, rng_text, seeded
+from ._checks import check_choice, check_int, check_str, check_str_list
+from ._seeded import filter_values, map_values, nasty_first, one_of, rng_text, seeded
 
 __all__ = [
     "CROCKFORD_BASE32",
@@ -316,7 +316,7 @@ def prefixed_ids(
     """
     prefix = _check_prefix(prefix)
     body, lo, hi = _body_params(body, min_length, max_length)
-    return _valid_bodies(body, lo, hi).map(lambda b: prefix + b)
+    return map_values(_valid_bodies(body, lo, hi), lambda b: prefix + b)
 
 
 def wrong_prefix_ids(
@@ -341,29 +341,27 @@ def wrong_prefix_ids(
     # Separator swapped: "wal-" for "wal_".
     if prefix[-1] in "_-":
         others.append(prefix[:-1] + ("-" if prefix[-1] == "_" else "_"))
+    others = list(dict.fromkeys(others))
     make_body = _random_body(body, lo, hi)
-    nasty = tuple(dict.fromkeys(others))
-    k = len(nasty)
+    # Known prefixes on the simplest valid body first; "cus_" + body is the shrink target.
+    simplest = "0" * 26 if body == "ulid" else "a" * lo
+    nasty = [p + simplest for p in others if not (p + simplest).startswith(prefix)]
 
     def random_prefix(rnd: random.Random) -> str:
         return rng_text(rnd, "abcdefghijklmnopqrstuvwxyz", 1, 6) + "_"
 
-    def from_seed(i: int) -> str:
-        # One integer choice, as nasty_first's fused form: even -> a known
-        # prefix (0, the shrink target, is others[0]), odd -> a random one.
-        # A clash with ``prefix`` is retried inside the draw instead of
-        # .filter() rejecting the whole test case.
-        rnd = random.Random(i >> 1)
-        p = nasty[(i >> 1) % k] if k and i % 2 == 0 else random_prefix(rnd)
+    def build(rnd: random.Random) -> str:
+        # Half known prefixes, half random ones; a clash with ``prefix`` is
+        # retried inside the draw instead of rejecting the test case.
         for _ in range(8):
-            s = p + make_body(rnd)
-            if not s.startswith(prefix):
-                return s
-            p = random_prefix(rnd)
-        # A one-letter random prefix that differs from prefix[0] never clashes.
+            p = rnd.choice(others) if others and rnd.random() < 0.5 else random_prefix(rnd)
+            value = p + make_body(rnd)
+            if not value.startswith(prefix):
+                return value
+        # A one-letter prefix that differs from prefix[0] never clashes.
         return ("b" if prefix[0] == "a" else "a") + "_" + make_body(rnd)
 
-    return _SEED.map(from_seed)
+    return seeded(build, nasty=nasty)
 
 
 def no_prefix_ids(
@@ -376,7 +374,7 @@ def no_prefix_ids(
     """Prefixed id rule (violated): a valid body with the required ``prefix`` left off."""
     prefix = _check_prefix(prefix)
     body, lo, hi = _body_params(body, min_length, max_length)
-    return _valid_bodies(body, lo, hi).filter(lambda s: not s.startswith(prefix))
+    return filter_values(_valid_bodies(body, lo, hi), lambda s: not s.startswith(prefix))
 
 
 def bad_body_prefixed_ids(
@@ -393,7 +391,7 @@ def bad_body_prefixed_ids(
     """
     prefix = _check_prefix(prefix)
     body, lo, hi = _body_params(body, min_length, max_length)
-    return _bad_bodies(body, lo, hi).map(lambda b: prefix + b)
+    return map_values(_bad_bodies(body, lo, hi), lambda b: prefix + b)
 
 
 def malformed_prefixed_ids(
@@ -405,4 +403,4 @@ def malformed_prefixed_ids(
 ) -> SearchStrategy[str]:
     """Prefixed id rule (violated): wrong prefix, no prefix, or bad body, in that order."""
     kw = {"prefix": prefix, "body": body, "min_length": min_length, "max_length": max_length}
-    return st.one_of(wrong_prefix_ids(**kw), no_prefix_ids(**kw), bad_body_prefixed_ids(**kw))
+    return one_of(wrong_prefix_ids(**kw), no_prefix_ids(**kw), bad_body_prefixed_ids(**kw))

@@ -12,10 +12,9 @@ import random
 from collections.abc import Callable
 
 import phonenumbers
-from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from ._checks import nasty_first, seeded
+from ._seeded import seeded
 
 __all__ = ["e164_phone_numbers", "non_e164_phone_numbers"]
 
@@ -62,18 +61,31 @@ def e164_phone_numbers() -> SearchStrategy[str]:
     then examples with their last 1-3 digits varied (kept only if still valid).
     """
     examples = _examples()
-    # Fused by nasty_first into one integer choice (even: an example, odd: a
-    # variation); 0 still shrinks to examples[0].
-    return nasty_first(examples, seeded(_vary, examples))
+    # One choice: even seeds an example, odd ones a variation; 0 is examples[0].
+    return seeded(_vary, examples, nasty=examples)
+
+
+@functools.cache
+def _parsed(example: str) -> phonenumbers.PhoneNumber:
+    return phonenumbers.parse(example, None)
 
 
 def _vary(example: str, rnd: random.Random) -> str:
-    # Retry inside the draw rather than .filter(): no rejected test cases.
+    # Vary the national number of the parsed example (parsing costs more
+    # than validating) and keep the variant only if libphonenumber still
+    # calls it valid; retried inside the draw rather than by .filter().
+    base = _parsed(example)
+    national = str(base.national_number)
     for _ in range(4):
-        k = rnd.randint(1, 3)
-        candidate = example[:-k] + "".join(rnd.choices("0123456789", k=k))
-        if _is_valid_e164(candidate):
-            return candidate
+        k = rnd.randint(1, max(1, min(3, len(national) - 1)))
+        candidate = phonenumbers.PhoneNumber(
+            country_code=base.country_code,
+            national_number=int(national[:-k] + "".join(rnd.choices("0123456789", k=k))),
+            italian_leading_zero=base.italian_leading_zero,
+            number_of_leading_zeros=base.number_of_leading_zeros,
+        )
+        if phonenumbers.is_valid_number(candidate):
+            return phonenumbers.format_number(candidate, _E164)
     return example
 
 
@@ -150,8 +162,8 @@ def non_e164_phone_numbers() -> SearchStrategy[str]:
     whitespace, ``tel:`` URIs, fullwidth digits, empty and ``+`` alone.
     """
     examples = _examples()
-    generated = seeded(
+    return seeded(
         lambda m, rnd: _ensure_not_e164(m(rnd.choice(examples), rnd.randrange(64))),
         _PHONE_MUTATIONS,
+        nasty=_NASTY_NON_E164,
     )
-    return nasty_first(_NASTY_NON_E164, generated)
