@@ -19,7 +19,9 @@ from .catalog.model import Catalog
 from .coverage import compute, summary_line, total_line
 from .engine import secrets
 from .engine.case import ProbeCase
+from .engine import ledger
 from .engine.failures import BudgetExhausted
+from .engine.ledger import Ledger
 from .engine.record import Observation
 from .engine.target import Target
 from .engine.transport import DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, Budget, OutgoingRequest, Pacer, Transport
@@ -88,6 +90,10 @@ def _truthy(value: str | bool) -> bool:
     return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
+# The file the processes of an xdist run share their request count and pacing through.
+_LEDGER = pytest.StashKey[Ledger]()
+
+
 class Settings:
     """The effective conformance settings of this run."""
 
@@ -104,8 +110,14 @@ class Settings:
         self.timeout = _setting(config, "request_timeout", "CONFORMANCE_TIMEOUT", "conformance_timeout", float) or DEFAULT_TIMEOUT
         self.max_body = _setting(config, "max_body", "CONFORMANCE_MAX_BODY", "conformance_max_body", int) or DEFAULT_MAX_BODY
         self.strict_planned = _truthy(_setting(config, "strict_planned", "CONFORMANCE_STRICT_PLANNED", "conformance_strict_planned") or False)
-        workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
-        # The run-wide limits are shared out among xdist workers, each of which paces itself.
+        # The limits hold for the whole run. Under xdist the controller and its workers share
+        # one ledger file (see _share_limits_under_xdist); where file locks are missing,
+        # each worker gets its share. Read from this config, not the environment: a pytest
+        # run started inside a worker (pytester) inherits its variables but is not a worker.
+        workerinput = getattr(config, "workerinput", None) or {}
+        path = workerinput.get("conformance_ledger")
+        self.ledger: Ledger | None = Ledger(path) if path else config.stash.get(_LEDGER, None)
+        workers = 1 if self.ledger else int(workerinput.get("workercount", 1))
         self.worker_rps = self.max_rps / workers if self.max_rps else 0.0
         self.worker_requests = math.ceil(self.max_requests / workers) if self.max_requests else 0
         self.catalogs: dict[str, Catalog] = {}
@@ -140,8 +152,8 @@ class TargetPool:
 
     def __init__(self, conf: Settings):
         self.conf = conf
-        self.pacer = Pacer(conf.worker_rps)
-        self.budget = Budget(conf.worker_requests)
+        self.pacer = Pacer(conf.worker_rps, conf.ledger)
+        self.budget = Budget(conf.worker_requests, conf.ledger)
         self.targets: dict[str, Target] = {}
         self.servers: list = []
 
@@ -193,7 +205,19 @@ _COLLECTED = pytest.StashKey[dict]()
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     _group_by_catalog_under_xdist(config)
+    _share_limits_under_xdist(config)
     _configure(config)
+
+
+def _share_limits_under_xdist(config: pytest.Config) -> None:
+    """The controller of an xdist run with --max-requests or --max-rps creates the ledger its
+    workers will share (passed on in pytest_configure_node)."""
+    if hasattr(config, "workerinput") or getattr(config.option, "dist", "no") == "no" or not ledger.AVAILABLE:
+        return
+    if _setting(config, "max_requests", "CONFORMANCE_MAX_REQUESTS", "conformance_max_requests") or _setting(
+        config, "max_rps", "CONFORMANCE_MAX_RPS", "conformance_max_rps"
+    ):
+        config.stash[_LEDGER] = Ledger.create()
 
 
 def _group_by_catalog_under_xdist(config: pytest.Config) -> None:
@@ -214,6 +238,8 @@ def _group_by_catalog_under_xdist(config: pytest.Config) -> None:
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node) -> None:
     node.workerinput["conformance_loadgroup"] = node.config.getoption("dist", "no") == "loadgroup"
+    if _LEDGER in node.config.stash:
+        node.workerinput["conformance_ledger"] = node.config.stash[_LEDGER].path
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
@@ -263,6 +289,11 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     pool = config.stash.get(_POOL, None)
     if pool is not None:
         pool.close()
+    conf = config.stash.get(_CONF, None)
+    if conf is not None and conf.ledger is not None:
+        conf.ledger.close()
+    if _LEDGER in config.stash:  # the controller made it
+        config.stash[_LEDGER].remove()
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -347,7 +378,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             pytest.skip(message)
         except pytest.skip.Exception:
             call.excinfo = pytest.ExceptionInfo.from_current()
+    _redact_report(report)
     return report
+
+
+def _redact_report(report: pytest.TestReport) -> None:
+    """Credentials out of what pytest itself renders: the traceback (its locals with
+    --showlocals hold request headers) and captured output. Failure texts are redacted where
+    they are made; this covers what the suite does not write. A traceback that held a key is
+    kept as its rendered, redacted text."""
+    if report.longrepr is not None and not isinstance(report.longrepr, tuple):
+        text = str(report.longrepr)
+        clean = secrets.redact(text)
+        if clean != text:
+            report.longrepr = clean
+    report.sections = [(title, secrets.redact(content)) for title, content in report.sections]
 
 
 def _budget_exhausted(exc: BaseException) -> BudgetExhausted | None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -65,6 +66,21 @@ def test_max_requests_stops_the_run_cleanly(pytester, monkeypatch, server):
     assert "error" not in outcomes and "errors" not in outcomes
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
     assert "BudgetExhausted" not in result.stdout.str()  # a skip, not a failure with a traceback
+
+
+def test_limits_hold_for_the_whole_run_under_xdist(pytester, monkeypatch, server):
+    """Two workers and the controller share one count and one pace: --max-requests 7 is 7
+    requests to the target in all, and --max-rps 5 spaces them across processes."""
+    result, elapsed = run(
+        pytester, monkeypatch, server, "always-200", "-n", "2", "--max-requests", "7", "--max-rps", "5", "-k", "not openapi"
+    )
+    stamps = sorted(req.at for req in server.requests)
+    print(f"{len(stamps)} requests over {stamps[-1] - stamps[0]:.2f} s (server clock)")
+    assert len(stamps) == 7
+    assert stamps[-1] - stamps[0] >= 6 / 5 - 0.05  # 7 starts at 5 per second: 1.2 s at least
+    assert "Interrupted: --max-requests 7 reached; the run stops here" in result.stdout.str()
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+    assert not list(Path(tempfile.gettempdir()).glob("conformance-ledger-*"))  # removed at the end
 
 
 def test_retry_after_is_waited_for_between_probes(pytester, monkeypatch, server):

@@ -80,6 +80,22 @@ def test_echoing_target_never_gets_the_key_shown(pytester, monkeypatch, fresh_re
     assert_never_shown(text, KEY, BURST_KEY)
 
 
+def test_showlocals_and_captured_output_never_show_the_key(pytester, monkeypatch, fresh_registry):
+    """pytest renders these itself: the locals of every frame (request headers among them)
+    and what a test printed."""
+    server = HostileServer().start()
+    try:
+        monkeypatch.setenv("CONFORMANCE_API_KEY", KEY)
+        monkeypatch.setenv("FLOWBRITE_BURST_KEY", BURST_KEY)
+        text, result = run_and_collect(pytester, server.url("echo-after-first"), "--showlocals", "-k", "auth or currency")
+    finally:
+        server.stop()
+    outcomes = result.parseoutcomes()
+    assert outcomes["failed"] >= 1 and "error" not in outcomes and "errors" not in outcomes
+    assert "[REDACTED]" in text and "headers" in text  # the locals were shown, with the key taken out
+    assert_never_shown(text, KEY, BURST_KEY)
+
+
 def test_reference_api_with_a_fault_never_gets_the_key_shown(pytester, monkeypatch, fresh_registry):
     credentials = reference.credentials("flowbrite")
     server = reference.start("flowbrite", fault="wrong-status")
