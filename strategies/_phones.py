@@ -111,11 +111,11 @@ _NASTY_NON_E164 = (
 
 
 def _national(e: str, i: int) -> str:
-    return phonenumbers.format_number(phonenumbers.parse(e, None), phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(_parsed(e), phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 def _international(e: str, i: int) -> str:
-    return phonenumbers.format_number(phonenumbers.parse(e, None), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(_parsed(e), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def _too_long(e: str, i: int) -> str:

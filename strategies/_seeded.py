@@ -5,8 +5,7 @@ composite strategies make many (``st.text`` one per string plus its size,
 ``one_of`` one for the branch, ``builds`` one per argument, ``filter`` a
 retry per rejection; bounded ``st.integers`` over more than 128 values even
 builds a weights table per draw).  A strategy made here costs exactly one
-choice, a half-bounded integer (the cheapest integer choice), whatever the
-shape of the value.
+choice, a half-bounded integer, whatever the shape of the value.
 
 The seed is still a Hypothesis choice, so values replay from the example
 database and shrink: the shrinker moves the seed towards 0, and
@@ -37,9 +36,6 @@ U = TypeVar("U")
 
 __all__ = ["Recipe", "filter_values", "map_values", "nasty_first", "one_of", "rng_text", "sampled", "seeded"]
 
-# Half-bounded on purpose: st.integers(0, 2**64 - 1) costs about 1.5x as much
-# per draw because bounded ranges weight their end points with a sampler.
-_SEED = st.integers(min_value=0)
 # Generated values that a filter rejects are retried with the same RNG this
 # many times before the whole test case is rejected.
 _FILTER_TRIES = 64
@@ -71,9 +67,31 @@ class Recipe(Generic[T]):
             # A plain sampled_from is as cheap and shrinks by index.
             strategy = st.sampled_from(self.nasty)
         else:
-            strategy = _SEED.map(self.value)
+            strategy = _SeedStrategy(self)
         strategy._recipe = self  # type: ignore[attr-defined]
         return strategy
+
+
+class _SeedStrategy(SearchStrategy[T]):
+    """``st.integers(min_value=0).map(recipe.value)`` without what ``map`` adds per draw.
+
+    ``map`` wraps the integer strategy in two more spans and a nested draw,
+    about a third of the cost of a one-choice value.  This draws the very
+    same choice (half-bounded integers carry no weights table, the cheapest
+    integer choice), so replay, the example database and shrinking see no
+    difference.  ``do_draw``/``draw_integer`` are Hypothesis internals,
+    stable across 6.x (pinned in pyproject.toml).
+    """
+
+    def __init__(self, recipe: Recipe[T]):
+        super().__init__()
+        self.recipe = recipe
+
+    def do_draw(self, data: Any) -> T:
+        return self.recipe.value(data.draw_integer(min_value=0))
+
+    def __repr__(self) -> str:
+        return f"seeded({len(self.recipe.nasty)} nasty values, {getattr(self.recipe.build, '__qualname__', 'build')})"
 
 
 def recipe_of(strategy: SearchStrategy[T]) -> Recipe[T] | None:
