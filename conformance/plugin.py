@@ -17,9 +17,8 @@ from hypothesis import HealthCheck, Phase, settings
 from .catalog import CatalogError, builtin_names, load_catalog
 from .catalog.model import Catalog
 from .coverage import compute, summary_line, total_line
-from .engine import secrets
+from .engine import ledger, secrets
 from .engine.case import ProbeCase
-from .engine import ledger
 from .engine.failures import BudgetExhausted
 from .engine.ledger import Ledger
 from .engine.record import Observation

@@ -516,6 +516,6 @@ def json_values_not_of_type(*, expected: str) -> SearchStrategy[Any]:
     for k in others:
         nasty += _EXAMPLE_BY_TYPE[k]
     if expected == "integer":
-        others = [*others, "number"]  # _values_of("number") is non-integral only
+        others = [*others, "number"]  # _random_json("number") is non-integral only
         nasty = [0.5, -1.5, *nasty]
     return seeded(_random_json, others, nasty=nasty)

@@ -99,12 +99,13 @@ def recipe_of(strategy: SearchStrategy[T]) -> Recipe[T] | None:
 
 
 def _unique(values: Sequence[T]) -> tuple[T, ...]:
-    # Keep order; keyed on type too, because 1 == True == 1.0, and repr()
-    # because unhashable JSON values (lists, dicts) must survive.
-    seen: set[tuple[type, str]] = set()
+    # Keep order.  Other values are keyed on type and repr(): 1 == True == 1.0
+    # and 0.0 == -0.0 are distinct JSON, and lists and dicts are unhashable.
+    # Text and bytes are keyed on themselves (the repr of a deep body is big).
+    seen: set[tuple[type, object]] = set()
     unique = []
     for value in values:
-        key = (type(value), repr(value))
+        key = (type(value), value if isinstance(value, (str, bytes)) else repr(value))
         if key not in seen:
             seen.add(key)
             unique.append(value)
@@ -168,7 +169,6 @@ def one_of(*strategies: SearchStrategy[Any]) -> SearchStrategy[Any]:
         return rnd.choice(builders)(rnd)
 
     return Recipe(_unique(nasty), build).strategy()
-
 
 
 def map_values(strategy: SearchStrategy[T], f: Callable[[T], U]) -> SearchStrategy[U]:

@@ -35,6 +35,15 @@ def test_every_registry_strategy_makes_at_most_two_choices(name):
     assert choices_per_value(strategy) <= (2 if name == "number.outside" else 1)
 
 
+@pytest.mark.parametrize("name", s.names())
+def test_every_registry_strategy_shrinks_to_its_first_nasty_value(name):
+    strategy = s.get(name, **MINIMAL_ARGS.get(name, {}))
+    recipe = getattr(strategy, "_recipe", None)
+    if recipe is None:
+        pytest.skip(f"{name} is built from Hypothesis strategies (its own shrink tests apply)")
+    assert find(strategy, lambda v: True) == recipe.nasty[0]
+
+
 def letters(rnd):
     return "".join(rnd.choices("abc", k=rnd.randint(3, 6)))
 
