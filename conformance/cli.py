@@ -1,4 +1,4 @@
-"""``python -m conformance``: list, lint and diff catalogs; write the format's schema."""
+"""``python -m conformance``: list, lint and diff catalogs; list strategies; write the format's schema."""
 
 from __future__ import annotations
 
@@ -21,6 +21,18 @@ def _list(_: argparse.Namespace) -> int:
             f"{name:<24} {len(catalog.errors):>3} codes  {provokable:>3} provokable  "
             f"{len(catalog.probes):>3} probes  {catalog.api.title}"
         )
+    return 0
+
+
+def _strategies(_: argparse.Namespace) -> int:
+    """What a probe's ``vary.strategy`` can name: arguments (required ones marked ``*``) and rule."""
+    import strategies
+
+    for name in strategies.names():
+        info = strategies.describe(name)
+        params = ", ".join(f"{param}{'*' if required else ''}" for param, required in info.parameters)
+        print(f"{name:<30} {'invalid' if info.invalid else 'valid':<8} {params or '-'}")
+        print(f"    {info.summary}")
     return 0
 
 
@@ -74,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m conformance", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help="built-in catalogs with their code counts").set_defaults(run=_list)
+    commands.add_parser(
+        "strategies", help="strategies a probe can vary with: arguments (* required) and the rule"
+    ).set_defaults(run=_strategies)
     lint = commands.add_parser("lint", help="schema and semantic checks; exit 1 on any problem")
     lint.add_argument("catalogs", nargs="+", metavar="PATH|NAME")
     lint.set_defaults(run=_lint)

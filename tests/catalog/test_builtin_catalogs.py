@@ -9,6 +9,7 @@ import yaml
 from conformance.catalog import builtin_names, load_catalog, resolve
 from conformance.catalog.schema import SCHEMA_PATH, render
 from conformance.cli import main
+import strategies
 
 SEED_APIS = ["customer-verification", "falu", "flireo", "flowbrite", "voipbin"]
 
@@ -56,3 +57,15 @@ def test_list_prints_each_catalog_with_counts(capsys):
     flowbrite = next(line for line in lines if line.startswith("flowbrite"))
     catalog = load_catalog("flowbrite")
     assert f"{len(catalog.errors)} codes" in " ".join(flowbrite.split())
+
+
+def test_strategies_lists_every_strategy_with_its_arguments_and_rule(capsys):
+    assert main(["strategies"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines[::2]] == strategies.names()
+    assert lines[4:6] == [
+        "prefixed_id.valid              valid    prefix*, body, min_length, max_length",
+        "    Prefixed id rule: ``prefix`` followed by a body of the given shape (ULID or alphanumeric).",
+    ]
+    missing = lines[2 * strategies.names().index("credential.missing")]
+    assert missing == "credential.missing             invalid  scheme"
