@@ -11,7 +11,8 @@ The seed is still a Hypothesis choice, so values replay from the example
 database and shrink: the shrinker moves the seed towards 0, and
 :class:`Recipe` maps small even seeds onto the nasty list, so a failure ends
 on the simplest known value (``nasty[0]`` for seed 0) whenever one fails,
-and on a small odd seed's generated value otherwise.
+and otherwise on a small odd seed's generated value, which small seeds keep
+short (see :class:`_SizedRandom`).
 
 Recipes compose without adding choices: :func:`nasty_first`,
 :func:`one_of`, :func:`map_values` and :func:`filter_values` combine the
@@ -22,6 +23,7 @@ any strategy that has none.
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -55,12 +57,12 @@ class Recipe(Generic[T]):
         if self.build is None:
             return self.nasty[seed % k]
         if k == 0:
-            return self.build(random.Random(seed))
+            return self.build(_SizedRandom(seed))
         # Even: a nasty value (seed 0, the shrink target, is nasty[0]); odd:
         # a generated one.  About half of all draws are nasty, as with one_of.
         if seed % 2 == 0:
             return self.nasty[(seed >> 1) % k]
-        return self.build(random.Random(seed >> 1))
+        return self.build(_SizedRandom(seed >> 1))
 
     def strategy(self) -> SearchStrategy[T]:
         if self.build is None:
@@ -207,6 +209,24 @@ def filter_values(strategy: SearchStrategy[T], keep: Callable[[T], bool]) -> Sea
     return Recipe(nasty, retry).strategy()
 
 
+class _SizedRandom(random.Random):
+    """A ``random.Random`` whose small seeds build small values.
+
+    Shrinking a generated value means shrinking its seed; so that the seeds
+    the shrinker ends on (below 256) give short, readable values, they cap
+    the spread of :func:`rng_text` lengths at ``bit_length / 8`` of the range
+    (seed 0: the shortest allowed).  Larger seeds (over 90 % of draws) are
+    unaffected, and every length stays within the caller's bounds.
+    """
+
+    def __init__(self, seed: int):
+        super().__init__(seed)
+        self.size = min(1.0, seed.bit_length() / 8)
+
+
 def rng_text(rnd: random.Random, alphabet: str, min_size: int, max_size: int) -> str:
-    """Random text from ``alphabet``, length uniform in ``min_size..max_size``."""
+    """Random text from ``alphabet``, length uniform in ``min_size..max_size`` (narrower for small seeds)."""
+    size = getattr(rnd, "size", 1.0)
+    if size < 1.0:
+        max_size = min_size + math.ceil((max_size - min_size) * size)
     return "".join(rnd.choices(alphabet, k=rnd.randint(min_size, max_size)))

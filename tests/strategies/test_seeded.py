@@ -10,7 +10,7 @@ from hypothesis.errors import NoSuchExample, Unsatisfiable
 from hypothesis.internal.conjecture.data import ConjectureData
 
 import strategies as s
-from strategies._seeded import Recipe, filter_values, map_values, nasty_first, one_of, sampled, seeded
+from strategies._seeded import Recipe, filter_values, map_values, nasty_first, one_of, rng_text, sampled, seeded
 
 from test_strategies_registry import MINIMAL_ARGS
 
@@ -67,6 +67,14 @@ def test_find_shrinks_to_the_first_nasty_value_or_a_generated_one():
     assert find(strategy, lambda v: v == "N2") == "N2"
     generated = find(strategy, lambda v: v.startswith("c"))
     assert generated.startswith("c") and set(generated) <= set("abc")
+
+
+def test_a_generated_failure_shrinks_to_a_short_value():
+    words = seeded(lambda rnd: rng_text(rnd, "abcdefgh", 1, 40))
+    assert len(find(words, lambda v: "h" in v)) <= 6
+    assert len(Recipe((), lambda rnd: rng_text(rnd, "ab", 3, 40)).value(0)) == 3  # seed 0: the shortest
+    # Most draws keep the full spread: lengths reach the upper bound.
+    assert max(len(words._recipe.value(seed)) for seed in range(1 << 20, (1 << 20) + 400)) == 40
 
 
 def test_nasty_first_prepends_to_a_recipe_and_wraps_anything_else():
