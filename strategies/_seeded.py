@@ -101,9 +101,9 @@ def recipe_of(strategy: SearchStrategy[T]) -> Recipe[T] | None:
 
 
 def _unique(values: Sequence[T]) -> tuple[T, ...]:
-    # Keep order.  Other values are keyed on type and repr(): 1 == True == 1.0
+    # Keep order.  Text and bytes are keyed on themselves (the repr of a deep
+    # body is big); other values on type and repr(), because 1 == True == 1.0
     # and 0.0 == -0.0 are distinct JSON, and lists and dicts are unhashable.
-    # Text and bytes are keyed on themselves (the repr of a deep body is big).
     seen: set[tuple[type, object]] = set()
     unique = []
     for value in values:
