@@ -31,7 +31,7 @@ import httpx
 
 from . import secrets
 from .failures import BudgetExhausted
-from .ledger import Ledger
+from .ledger import Ledger, LocalLedger
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_BODY = 1 << 20  # 1 MiB: error bodies are small; more is a symptom, not data
@@ -93,49 +93,31 @@ class Exchange:
 
 
 class Pacer:
-    """Spaces requests so that no more than ``max_rps`` start per second (0 = unlimited);
-    with a ``ledger``, across every process of the run."""
+    """Spaces requests so that no more than ``max_rps`` start per second (0 = unlimited):
+    in this process, or with a shared ``ledger`` across every process of the run."""
 
     def __init__(self, max_rps: float = 0.0, ledger: Ledger | None = None):
         self.interval = 1.0 / max_rps if max_rps > 0 else 0.0
-        self.ledger = ledger
-        self._next = 0.0
-        self._lock = threading.Lock()
+        self.ledger = ledger or LocalLedger()
 
     def wait(self) -> None:
         if not self.interval:
             return
-        if self.ledger is not None:
-            start = self.ledger.slot(self.interval)
-        else:
-            with self._lock:
-                start = max(time.monotonic(), self._next)
-                self._next = start + self.interval
-        delay = start - time.monotonic()
+        delay = self.ledger.slot(self.interval) - time.monotonic()
         if delay > 0:
             time.sleep(delay)
 
 
 class Budget:
-    """Counts requests across the whole run and stops it at ``limit`` (0 = unlimited); with
-    a ``ledger``, across every process of the run."""
+    """Counts requests and stops the run at ``limit`` (0 = unlimited): in this process, or
+    with a shared ``ledger`` across every process of the run."""
 
     def __init__(self, limit: int = 0, ledger: Ledger | None = None):
         self.limit = limit
-        self.ledger = ledger
-        self.used = 0
-        self._lock = threading.Lock()
+        self.ledger = ledger or LocalLedger()
 
     def take(self) -> None:
-        if not self.limit:
-            return
-        if self.ledger is not None:
-            taken = self.ledger.take(self.limit)
-        else:
-            with self._lock:
-                taken = self.used < self.limit
-                self.used += taken
-        if not taken:
+        if self.limit and not self.ledger.take(self.limit):
             raise BudgetExhausted(f"--max-requests {self.limit} reached; the run stops here")
 
 
