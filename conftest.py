@@ -1,3 +1,4 @@
-# The conformance plugin lives in conformance/; this file only loads it (and pytester,
-# with which the project tests its own plugin).
-pytest_plugins = ["conformance.plugin", "conformance.report.plugin", "pytester"]
+"""Nothing to load here: the conformance plugin is registered by the installed distribution
+(entry point ``pytest11``), and pytester, with which the project tests its own plugin, is
+enabled by ``addopts`` in pyproject.toml. The suites also run from an installed copy, where
+this file does not exist, so nothing the suites need may live here."""

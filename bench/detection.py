@@ -32,10 +32,10 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-import reference  # noqa: E402
-from conformance.faultmatrix import applicable_faults, run_fault  # noqa: E402
+from conformance import reference  # noqa: E402
+from faultmatrix import applicable_faults, run_fault  # noqa: E402
 
 
 def main() -> int:

@@ -15,7 +15,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import reference  # noqa: E402
+from conformance import reference  # noqa: E402
 
 
 def rss_kib(pid: int) -> int:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import reference  # noqa: E402
+from conformance import reference  # noqa: E402
 from schemathesis.generation import GenerationMode  # noqa: E402
 
 from conformance.catalog import load_catalog  # noqa: E402

@@ -38,7 +38,7 @@ from hypothesis.control import BuildContext  # noqa: E402
 from hypothesis.errors import StopTest  # noqa: E402
 from hypothesis.internal.conjecture.data import ConjectureData  # noqa: E402
 
-import strategies  # noqa: E402
+from conformance import strategies  # noqa: E402
 
 TARGET_SECONDS = 2.0
 

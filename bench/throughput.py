@@ -48,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx  # noqa: E402
 
-import reference  # noqa: E402
+from conformance import reference  # noqa: E402
 from conformance.catalog import load_catalog  # noqa: E402
 from conformance.engine.case import ProbeCase  # noqa: E402
 from conformance.engine.failures import ConformanceFailure  # noqa: E402
@@ -62,7 +62,7 @@ SERVER_ENV = {"REFERENCE_FLOWBRITE_BURST": "100000000", "REFERENCE_FLOWBRITE_REF
 
 def draw_values(probe, count: int) -> list:
     """``count`` values from the probe's own strategy (drawn before timing)."""
-    import strategies
+    from conformance import strategies
     from hypothesis.errors import NonInteractiveExampleWarning
 
     strategy = strategies.get(probe.vary.strategy, **probe.vary.args)

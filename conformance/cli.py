@@ -1,4 +1,5 @@
-"""``python -m conformance``: list, lint and diff catalogs; list strategies; write the format's schema."""
+"""``conformance`` (also ``python -m conformance``): run the suites; list, lint and diff
+catalogs; list strategies; write the format's schema."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def _list(_: argparse.Namespace) -> int:
 
 def _strategies(_: argparse.Namespace) -> int:
     """What a probe's ``vary.strategy`` can name: arguments (required ones marked ``*``) and rule."""
-    import strategies
+    from conformance import strategies
 
     for name in strategies.names():
         info = strategies.describe(name)
@@ -82,9 +83,27 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+RUN_USAGE = "conformance run --catalog NAME|PATH [--base-url URL | --app MODULE:ATTR] [--api-key KEY] [pytest options]"
+
+
+def run_suites(argv: Sequence[str]) -> int:
+    """The conformance suites of the distribution under pytest, with ``argv`` as its
+    options; pytest's exit status. Usage errors are pytest's, credentials redacted."""
+    import pytest
+
+    if argv and argv[0] in ("-h", "--help"):
+        print(f"usage: {RUN_USAGE}\n\nRuns the packaged conformance suites; every pytest option applies "
+              "(see pytest --help, group 'error-contract conformance').")
+        return 0
+    plugins = ["-p", "conformance.plugin", "-p", "conformance.report.plugin"]  # also with plugin autoload off
+    return int(pytest.main([*plugins, "--pyargs", "conformance.suites", *argv]))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m conformance", description=__doc__)
+    parser = argparse.ArgumentParser(prog="conformance", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    # Parsed by pytest, not here (see main): listed for --help.
+    commands.add_parser("run", help="run the conformance suites: " + RUN_USAGE, add_help=False)
     commands.add_parser("list", help="built-in catalogs with their code counts").set_defaults(run=_list)
     commands.add_parser(
         "strategies", help="strategies a probe can vary with: arguments (* required) and the rule"
@@ -107,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["run"]:
+        return run_suites(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)

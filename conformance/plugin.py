@@ -1,29 +1,33 @@
-"""The pytest plugin: options, Hypothesis profiles, targets, probe parametrization.
+"""The pytest plugin: targets, probe parametrization, xdist glue, the terminal summary.
 
-Options live in one group; each reads CLI flag, then environment variable, then ini
-(the pytest-base-url custom). With no --base-url the embedded reference APIs start on
-loopback, one per catalog, once per session (per xdist worker).
+Registered by the distribution's ``pytest11`` entry point, so its options (``options.py``)
+are known before pytest reads the command line. A guest in other people's runs, it acts only
+when catalogs are asked for. With neither --base-url nor --app, the embedded reference APIs
+start on loopback, one per catalog, once per session (per xdist worker). With catalogs and
+no test paths (none given, none configured), it runs the suites of the distribution.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import json
-import math
 import os
+from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, settings
 
-from .catalog import CatalogError, builtin_names, load_catalog
-from .catalog.model import Catalog
+from . import options
 from .coverage import compute, summary_line, total_line
-from .engine import ledger, secrets
+from .engine import ledger, profiles, secrets
 from .engine.case import ProbeCase
 from .engine.failures import BudgetExhausted
+from .engine.inprocess import APP_BASE_URL, AppSpecError
 from .engine.ledger import Ledger
 from .engine.record import Observation
 from .engine.target import Target
-from .engine.transport import DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, Budget, OutgoingRequest, Pacer, Transport
+from .engine.transport import OutgoingRequest, Transport
+from .options import Settings
+from .pool import TargetPool
 
 KIND_MARKERS = {
     "auth": "auth",
@@ -37,163 +41,23 @@ KIND_MARKERS = {
     "rate-limit": "ratelimit",
     "request": "requests",
 }
-
-# Hypothesis profiles, each with an explicit parent: Hypothesis loads its own 'ci' profile
-# when CI is set, and a profile registered without a parent would inherit from that.
-_BASE = settings.get_profile("default")
-_COMMON = dict(deadline=None, suppress_health_check=list(HealthCheck), print_blob=True)
-settings.register_profile("dev", parent=_BASE, max_examples=15, **_COMMON)
-settings.register_profile("ci", parent=_BASE, max_examples=30, derandomize=True, **_COMMON)
-settings.register_profile("thorough", parent=_BASE, max_examples=300, **_COMMON)
-# 'smoke': a few examples, no shrinking: "is anything broken?" as fast as possible (fault matrices)
-settings.register_profile(
-    "smoke", parent=_BASE, max_examples=5, phases=[Phase.explicit, Phase.reuse, Phase.generate], **_COMMON
-)
+# What a suite test says when the plugin was not asked for any catalog.
+NO_CATALOG = "no catalog selected: give --catalog NAME|PATH ('all': every built-in catalog)"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("conformance", "error-contract conformance")
-    group.addoption("--catalog", action="append", default=None, metavar="NAME|PATH",
-                    help="catalog to run (repeatable; default: every built-in catalog) [env CONFORMANCE_CATALOG, comma-separated]")
-    group.addoption("--api-key", default=None, metavar="KEY",
-                    help="primary credential of the target (never printed) [env CONFORMANCE_API_KEY]")
-    group.addoption("--max-rps", type=float, default=None, metavar="N",
-                    help="at most N requests per second [env CONFORMANCE_MAX_RPS; default unlimited]")
-    group.addoption("--max-requests", type=int, default=None, metavar="N",
-                    help="stop the run cleanly after N requests [env CONFORMANCE_MAX_REQUESTS]")
-    group.addoption("--request-timeout", type=float, default=None, metavar="S",
-                    help=f"seconds one request may take, body included [env CONFORMANCE_TIMEOUT; default {DEFAULT_TIMEOUT:g}]")
-    group.addoption("--max-body", type=int, default=None, metavar="BYTES",
-                    help=f"read at most this much of a response body [env CONFORMANCE_MAX_BODY; default {DEFAULT_MAX_BODY}]")
-    group.addoption("--strict-planned", action="store_true", default=None,
-                    help="a planned code that surfaces as its stand-in fails [env CONFORMANCE_STRICT_PLANNED=1]")
-    for name, help_text in [
-        ("conformance_catalog", "catalogs to run (space or comma separated)"),
-        ("conformance_max_rps", "requests per second limit"),
-        ("conformance_max_requests", "request budget of a run"),
-        ("conformance_timeout", "seconds per request"),
-        ("conformance_max_body", "response body cap in bytes"),
-        ("conformance_strict_planned", "fail planned codes that surface as their stand-in"),
-    ]:
-        parser.addini(name, help_text)
+    options.addoption(parser)
 
 
-def _setting(config: pytest.Config, option: str, env: str, ini: str, convert=str):
-    value = config.getoption(option)
-    if value is None:
-        value = os.environ.get(env) or config.getini(ini) or None
-    return convert(value) if value is not None else None
+def suites_dir() -> Path:
+    """The conformance suites shipped in the distribution."""
+    import importlib.resources
 
-
-def _truthy(value: str | bool) -> bool:
-    return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")
+    return Path(str(importlib.resources.files("conformance.suites")))
 
 
 # The file the processes of an xdist run share their request count and pacing through.
 _LEDGER = pytest.StashKey[Ledger]()
-
-
-class Settings:
-    """The effective conformance settings of this run."""
-
-    def __init__(self, config: pytest.Config):
-        catalogs = config.getoption("catalog")
-        if not catalogs:
-            raw = os.environ.get("CONFORMANCE_CATALOG") or config.getini("conformance_catalog") or ""
-            catalogs = [part for part in raw.replace(",", " ").split() if part]
-        self.catalog_args = catalogs or builtin_names()
-        self.base_url: str | None = config.getoption("base_url", None) or None
-        self.api_key = config.getoption("api_key") or os.environ.get("CONFORMANCE_API_KEY") or None
-        self.max_rps = _setting(config, "max_rps", "CONFORMANCE_MAX_RPS", "conformance_max_rps", float) or 0.0
-        self.max_requests = _setting(config, "max_requests", "CONFORMANCE_MAX_REQUESTS", "conformance_max_requests", int) or 0
-        self.timeout = _setting(config, "request_timeout", "CONFORMANCE_TIMEOUT", "conformance_timeout", float) or DEFAULT_TIMEOUT
-        self.max_body = _setting(config, "max_body", "CONFORMANCE_MAX_BODY", "conformance_max_body", int) or DEFAULT_MAX_BODY
-        self.strict_planned = _truthy(_setting(config, "strict_planned", "CONFORMANCE_STRICT_PLANNED", "conformance_strict_planned") or False)
-        # The limits hold for the whole run. Under xdist the controller and its workers share
-        # one ledger file (see _share_limits_under_xdist); where file locks are missing,
-        # each worker gets its share. Read from this config, not the environment: a pytest
-        # run started inside a worker (pytester) inherits its variables but is not a worker.
-        workerinput = getattr(config, "workerinput", None) or {}
-        path = workerinput.get("conformance_ledger")
-        self.ledger: Ledger | None = Ledger(path) if path else config.stash.get(_LEDGER, None)
-        workers = 1 if self.ledger else int(workerinput.get("workercount", 1))
-        self.worker_rps = self.max_rps / workers if self.max_rps else 0.0
-        self.worker_requests = math.ceil(self.max_requests / workers) if self.max_requests else 0
-        self.catalogs: dict[str, Catalog] = {}
-
-    def load(self) -> None:
-        problems = []
-        for arg in self.catalog_args:
-            try:
-                catalog = load_catalog(arg)
-            except CatalogError as exc:
-                problems.extend(str(problem) for problem in exc.problems)
-                continue
-            self.catalogs[catalog.api.name] = catalog
-        if problems:
-            raise pytest.UsageError("broken catalog:\n" + "\n".join(problems))
-        if self.base_url and len(self.catalogs) != 1:
-            raise pytest.UsageError(
-                f"--base-url needs exactly one --catalog (got {len(self.catalogs)}: {', '.join(self.catalogs)})"
-            )
-        if not self.base_url:
-            import reference
-
-            missing = [name for name in self.catalogs if name not in reference.APIS]
-            if missing:
-                raise pytest.UsageError(
-                    f"no embedded reference API for catalog {', '.join(missing)}: give --base-url URL"
-                )
-
-
-class TargetPool:
-    """Targets by catalog name, created (and reference servers started) on first use."""
-
-    def __init__(self, conf: Settings):
-        self.conf = conf
-        self.pacer = Pacer(conf.worker_rps, conf.ledger)
-        self.budget = Budget(conf.worker_requests, conf.ledger)
-        self.targets: dict[str, Target] = {}
-        self.servers: list = []
-
-    def transport(self) -> Transport:
-        return Transport(timeout=self.conf.timeout, max_body=self.conf.max_body, pacer=self.pacer, budget=self.budget)
-
-    def get(self, name: str) -> Target:
-        if name not in self.targets:
-            catalog = self.conf.catalogs[name]
-            if self.conf.base_url:
-                credentials = {
-                    key: os.environ[spec.env] for key, spec in catalog.auth.credentials.items() if os.environ.get(spec.env)
-                }
-                if self.conf.api_key:
-                    credentials["primary"] = self.conf.api_key
-                target = Target(catalog, self.conf.base_url, credentials, self.transport(), strict_planned=self.conf.strict_planned)
-            else:
-                import reference
-
-                server = reference.start(name)
-                self.servers.append(server)
-                target = Target(
-                    catalog,
-                    server.url,
-                    dict(reference.credentials(name)),
-                    self.transport(),
-                    strict_planned=self.conf.strict_planned,
-                    embedded=True,
-                    mint_key=lambda name=name: reference.mint_key(name),
-                )
-            self.targets[name] = target
-        return self.targets[name]
-
-    def close(self) -> None:
-        for target in self.targets.values():
-            target.transport.close()
-        for server in self.servers:
-            server.stop()
-
-    def observations(self) -> list[Observation]:
-        return [obs for target in self.targets.values() for obs in target.recorder.observations]
 
 
 _CONF = pytest.StashKey[Settings]()
@@ -203,9 +67,16 @@ _COLLECTED = pytest.StashKey[dict]()
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    _register_markers(config)
+    catalogs = options.requested_catalogs(config)
+    if not catalogs:
+        return  # a guest in someone else's run: nothing asked for, nothing done
     _group_by_catalog_under_xdist(config)
     _share_limits_under_xdist(config)
-    _configure(config)
+    _configure(config, catalogs)
+    if config.args_source == pytest.Config.ArgsSource.INVOCATION_DIR and not _has_own_tests(config):
+        # No tests given, none configured, none here: run the suites of the distribution.
+        config.args = [str(suites_dir())]
 
 
 def _share_limits_under_xdist(config: pytest.Config) -> None:
@@ -213,7 +84,7 @@ def _share_limits_under_xdist(config: pytest.Config) -> None:
     workers will share (passed on in pytest_configure_node)."""
     if hasattr(config, "workerinput") or getattr(config.option, "dist", "no") == "no" or not ledger.AVAILABLE:
         return
-    if _setting(config, "max_requests", "CONFORMANCE_MAX_REQUESTS", "conformance_max_requests") or _setting(
+    if options.setting(config, "max_requests", "CONFORMANCE_MAX_REQUESTS", "conformance_max_requests") or options.setting(
         config, "max_rps", "CONFORMANCE_MAX_RPS", "conformance_max_rps"
     ):
         config.stash[_LEDGER] = Ledger.create()
@@ -242,7 +113,14 @@ def pytest_configure_node(node) -> None:
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if _CONF not in config.stash:
+        # The suites collected with no catalog: a gate that skipped everything would pass.
+        if any(getattr(getattr(item, "callspec", None), "id", "").startswith("no-catalog") for item in items):
+            raise pytest.UsageError(NO_CATALOG)
+        return
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
     for item in items:
         params = getattr(getattr(item, "callspec", None), "params", {})
         case = params.get("case")
@@ -251,15 +129,36 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group(name=name))
 
 
-def _configure(config: pytest.Config) -> None:
+def _has_own_tests(config: pytest.Config, max_depth: int = 4) -> bool:
+    """Whether the working directory holds test files pytest would collect (its
+    ``python_files`` patterns, folders it does not recurse into and virtualenvs skipped)."""
+    patterns = config.getini("python_files")
+    skip = config.getini("norecursedirs")
+    root = config.invocation_params.dir
+    for folder, dirs, files in os.walk(root):
+        depth = len(Path(folder).relative_to(root).parts)
+        dirs[:] = [] if depth >= max_depth else [
+            d for d in dirs
+            if not any(fnmatch.fnmatch(d, pattern) for pattern in skip) and not (Path(folder, d) / "pyvenv.cfg").exists()
+        ]
+        if any(fnmatch.fnmatch(name, pattern) for name in files if name.endswith(".py") for pattern in patterns):
+            return True
+    return False
+
+
+def _register_markers(config: pytest.Config) -> None:
     for marker in sorted(set(KIND_MARKERS.values())):
         config.addinivalue_line("markers", f"{marker}: conformance probes of that scenario kind")
     config.addinivalue_line("markers", "writes: creates or changes data on the target")
     config.addinivalue_line("markers", "burst: sends many requests quickly (rate limits)")
     config.addinivalue_line("markers", "probe_kind(kind): parametrize the test's 'case' with the catalogs' probes of this kind")
-    if not config.getoption("hypothesis_profile", None):
-        settings.load_profile("ci" if os.environ.get("CI") else "dev")
-    conf = Settings(config)
+
+
+def _configure(config: pytest.Config, catalogs: list[str]) -> None:
+    # The probes' Hypothesis settings, applied per probe (never loaded for the session):
+    # --hypothesis-profile NAME (loaded by Hypothesis itself) or the suite's default.
+    profiles.choose(None if config.getoption("hypothesis_profile", None) else profiles.default_name())
+    conf = Settings(config, catalogs, config.stash.get(_LEDGER, None))
     conf.load()
     for extra in sorted({marker for catalog in conf.catalogs.values() for probe in catalog.probes for marker in probe.markers}):
         config.addinivalue_line("markers", f"{extra}: marker a catalog gives some of its probes")
@@ -268,20 +167,27 @@ def _configure(config: pytest.Config) -> None:
     config.stash[_COLLECTED] = {"observations": [], "setup_problems": []}
     if conf.api_key:
         secrets.register(conf.api_key)
-    if conf.base_url and not hasattr(config, "workerinput"):
+    if not conf.embedded and not hasattr(config, "workerinput"):
         _check_reachable(conf, config.stash[_POOL])
 
 
-def _check_reachable(conf: Settings, pool: TargetPool | None = None) -> None:
-    """One clear error for an unreachable target, instead of a failure per test."""
-    # The check is a request like any other: paced by --max-rps, counted by --max-requests.
-    transport = Transport(timeout=min(conf.timeout, 5.0), max_body=1024, pacer=pool and pool.pacer, budget=pool and pool.budget)
+def _check_reachable(conf: Settings, pool: TargetPool) -> None:
+    """One clear error for an unreachable target (or an --app that is not one), instead of
+    a failure per test."""
     try:
-        exchange = transport.send(OutgoingRequest("GET", conf.base_url))
+        app = pool.app()
+    except AppSpecError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    # The check is a request like any other: paced by --max-rps, counted by --max-requests.
+    transport = Transport(timeout=min(conf.timeout, 5.0), max_body=1024, pacer=pool.pacer, budget=pool.budget, app=app)
+    url = conf.base_url or APP_BASE_URL
+    try:
+        exchange = transport.send(OutgoingRequest("GET", url))
     finally:
         transport.close()
     if exchange.status is None:
-        raise pytest.UsageError(f"cannot reach --base-url {conf.base_url}: {exchange.error}")
+        where = f"--base-url {conf.base_url}" if conf.base_url else f"--app {conf.app}"
+        raise pytest.UsageError(f"cannot reach {where}: {exchange.error}")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -296,14 +202,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    conf = config.stash[_CONF]
-    target = conf.base_url or "embedded reference APIs on 127.0.0.1"
-    profile = settings._current_profile  # noqa: SLF001 - the name is not public API
+    conf = config.stash.get(_CONF, None)
+    if conf is None:
+        return []
     seed = config.getoption("hypothesis_seed", None)
     lines = [
-        f"conformance target: {target}",
+        f"conformance target: {conf.target_text()}",
         f"conformance catalogs: {', '.join(conf.catalogs)}",
-        f"conformance hypothesis profile: {profile}, seed: {_seed_text(seed)}",
+        f"conformance hypothesis profile: {profiles.name()}, seed: {_seed_text(seed)}",
     ]
     if conf.max_rps or conf.max_requests:
         lines.append(f"conformance limits: max-rps {conf.max_rps or 'none'}, max-requests {conf.max_requests or 'none'}")
@@ -313,18 +219,25 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 def _seed_text(seed) -> str:
     if seed is not None:
         return str(seed)
-    return "derandomized" if settings().derandomize else "random (fix one with --hypothesis-seed=N)"
+    return "derandomized" if profiles.current().derandomize else "random (fix one with --hypothesis-seed=N)"
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "conformance_target" in metafunc.fixturenames:
-        names = list(metafunc.config.stash[_CONF].catalogs)
-        metafunc.parametrize("conformance_target", names, ids=names, indirect=True)
+    conf = metafunc.config.stash.get(_CONF, None)
     marker = metafunc.definition.get_closest_marker("probe_kind")
-    if marker is None or "case" not in metafunc.fixturenames:
+    wants_case = marker is not None and "case" in metafunc.fixturenames
+    if conf is None:  # the suites collected while the plugin was not asked for catalogs
+        for name in ("conformance_target", "case") if wants_case else ("conformance_target",):
+            if name in metafunc.fixturenames:
+                metafunc.parametrize(name, [pytest.param(None, id="no-catalog", marks=pytest.mark.skip(reason=NO_CATALOG))],
+                                     indirect=True)
+        return
+    if "conformance_target" in metafunc.fixturenames:
+        names = list(conf.catalogs)
+        metafunc.parametrize("conformance_target", names, ids=names, indirect=True)
+    if not wants_case:
         return
     kind = marker.args[0]
-    conf = metafunc.config.stash[_CONF]
     params = []
     for name, catalog in conf.catalogs.items():
         for probe in catalog.probes:
@@ -424,6 +337,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         _merge(session.config, data)
 
 
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: without xdist it is never called
 def pytest_testnodedown(node, error) -> None:
     payload = getattr(node, "workeroutput", {}).get("conformance")
     if payload:
@@ -454,9 +368,9 @@ def collected_setup_problems(config: pytest.Config) -> list[dict]:
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
     observations = collected_observations(config)
-    if not observations:
+    conf = config.stash.get(_CONF, None)
+    if not observations or conf is None:
         return
-    conf = config.stash[_CONF]
     terminalreporter.section("conformance coverage")
     coverages = []
     for name, catalog in conf.catalogs.items():

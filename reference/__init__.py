@@ -91,7 +91,7 @@ def start(name: str, *, fault: str | None = None, port: int = 0, in_process: boo
           timeout: float = 10.0) -> "RunningServer":
     """Start ``name`` and return once it accepts connections.
 
-    Default: a subprocess ``python -m reference NAME --port PORT [--fault KIND]`` (dies with
+    Default: a subprocess ``python -m conformance.reference NAME --port PORT [--fault KIND]`` (dies with
     this process). ``in_process=True``: uvicorn in a daemon thread of this process (``env`` is
     then applied to ``os.environ`` only while the app is built, e.g. ``REFERENCE_FLOWBRITE_BURST``).
     """

@@ -1,4 +1,4 @@
-"""``python -m reference NAME [--port N] [--host 127.0.0.1] [--fault KIND]``.
+"""``python -m conformance.reference NAME [--port N] [--host 127.0.0.1] [--fault KIND]``.
 
 Prints exactly one line ``NAME listening on http://HOST:PORT`` once accepting connections,
 then serves until killed. ``--list`` prints the API names, ``--list-faults`` the fault kinds
@@ -13,7 +13,7 @@ from . import APIS, available, faults, load
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m reference", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m conformance.reference", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("name", nargs="?", choices=APIS, help="reference API to serve")
     parser.add_argument("--port", type=int, default=0, help="0 = a free port (default)")

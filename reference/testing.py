@@ -1,6 +1,6 @@
 """Helpers for tests that drive the reference APIs (no pytest dependency; no conftest needed).
 
-    from reference.testing import ServerPool
+    from conformance.reference.testing import ServerPool
     pool = ServerPool()
     srv = pool.get("flowbrite", fault="code-case")   # started once, reused
     ...

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conformance.catalog.model import Probe, Step
+from conformance.engine import profiles
 from conformance.engine.build import Variables
 
 _SEGMENT = st.one_of(
@@ -37,6 +38,7 @@ def test_every_error_conforms(conformance_target):
         st.lists(_SEGMENT, min_size=1, max_size=4).map(lambda parts: "/" + "/".join(parts)),
     )
 
+    @profiles.current()
     @given(
         method=st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE"]),
         path=paths,

@@ -15,9 +15,9 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
 from schemathesis.generation import GenerationMode
 
+from conformance.engine import profiles
 from conformance.openapi.checks import catalog_check
 from conformance.openapi.run import BUILTIN_CHECKS, NEGATIVE_CHECKS, builtin_checks, fetch_document, run_schema
 
@@ -52,7 +52,7 @@ def test_openapi_errors_conform(conformance_target, mode):
         headers=_headers(target),
         checks=[*builtin_checks(names), ours],
         modes=[mode],
-        max_examples=int(os.environ.get("CONFORMANCE_OPENAPI_EXAMPLES") or max(1, settings().max_examples // 6)),
+        max_examples=int(os.environ.get("CONFORMANCE_OPENAPI_EXAMPLES") or max(1, profiles.current().max_examples // 6)),
         budget_seconds=float(os.environ.get("CONFORMANCE_OPENAPI_BUDGET", "60")),
     )
     if result.findings:

@@ -2,8 +2,8 @@
 
 import pytest
 
-import reference
-from conformance.faultmatrix import EXPECTED, applicable_faults, run_fault
+from conformance import reference
+from faultmatrix import EXPECTED, applicable_faults, run_fault
 
 CASES = [(api, fault) for api in reference.available() for fault in applicable_faults(api)]
 

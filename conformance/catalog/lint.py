@@ -136,7 +136,7 @@ def _placeholders(step: Step) -> set[str]:
 
 
 def _check_strategy(name: str, args: dict[str, Any], path: tuple[Any, ...], report) -> None:
-    import strategies  # lazily: the lint works on catalogs even where strategies is broken
+    from conformance import strategies  # lazily: the lint works on catalogs even where strategies is broken
 
     try:
         strategies.get(name, **args)

@@ -7,6 +7,7 @@ the line, the column and the rule; no traceback reaches the user.
 from __future__ import annotations
 
 import functools
+import importlib.resources
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,9 @@ from . import positions
 from .model import Catalog
 from .problems import CatalogError, Problem
 
-BUILTIN_DIR = Path(__file__).resolve().parents[2] / "catalogs"
+# The catalogs shipped in the distribution (the package ``conformance.catalogs``; in the
+# repository, the top-level catalogs/ folder).
+BUILTIN_DIR = Path(str(importlib.resources.files("conformance.catalogs")))
 
 # pydantic error type -> the rule a catalog author reads in the message.
 _RULES = {

@@ -13,9 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import given, reject, settings
 
 from ..catalog.model import Probe, Step
+from . import profiles
 from .build import NOTHING, UnsendableValue, Variables
 from .failures import InvalidInputAccepted, ProbeSetupError
 from .judge import MISSING, Verdict, resolve_pointer
@@ -159,14 +160,14 @@ class ProbeCase:
 
     def given(self, test: Callable[[Any], None]) -> Callable[[], None]:
         """Wrap ``test(value)`` in Hypothesis, drawing from the probe's strategy."""
-        import strategies
+        from conformance import strategies
 
         vary = self.probe.vary
         if vary is None:
             raise ProbeSetupError(f"probe {self.probe.id} has no 'vary'")
         strategy = strategies.get(vary.strategy, **vary.args)
         wrapped = given(value=strategy)(test)
-        overrides: dict[str, Any] = {"suppress_health_check": list(HealthCheck), "deadline": None}
+        base = profiles.current()
         if self.probe.max_examples is not None:
-            overrides["max_examples"] = min(self.probe.max_examples, settings().max_examples)
-        return settings(**overrides)(wrapped)
+            base = settings(parent=base, max_examples=min(self.probe.max_examples, base.max_examples))
+        return base(wrapped)

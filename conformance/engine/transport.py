@@ -237,6 +237,7 @@ class Transport:
         pacer: Pacer | None = None,
         budget: Budget | None = None,
         observers: list | None = None,
+        app=None,
     ):
         self.timeout = timeout
         self.max_body = max_body
@@ -246,11 +247,16 @@ class Transport:
         self._deadline = _Deadline()
         # No ssl_context: httpcore builds its default one only when an https:// target needs
         # it, which spares every http:// run (the embedded APIs) a costly context per Transport.
-        self._pool = httpcore.ConnectionPool(
-            max_connections=32,
-            max_keepalive_connections=16,
-            network_backend=_DeadlineBackend(self._deadline),
-        )
+        if app is not None:  # an ASGI/WSGI app in this process (--app): no socket
+            from .inprocess import AppPool
+
+            self._pool = AppPool(app)
+        else:
+            self._pool = httpcore.ConnectionPool(
+                max_connections=32,
+                max_keepalive_connections=16,
+                network_backend=_DeadlineBackend(self._deadline),
+            )
 
     def close(self) -> None:
         self._pool.close()

@@ -19,9 +19,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
-
 from .. import plugin as conformance_plugin
+from ..engine import profiles
 from .model import safe_url
 
 _STATE = pytest.StashKey[dict]()
@@ -82,23 +81,22 @@ def redis_database(url: str):
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
-    # trylast: after Hypothesis's plugin and conformance.plugin have loaded the profile.
-    profile = settings.get_current_profile_name()
+    # trylast: after Hypothesis's plugin and conformance.plugin have chosen the probes' profile.
+    if conformance_plugin.run_settings(config) is None:
+        return  # the conformance plugin was not asked for catalogs: neither is this part
     state = {
         "start": time.monotonic(),
         "started": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
-        "profile": profile,
-        "derandomize": bool(settings.default.derandomize),
+        "profile": profiles.name(),
+        "derandomize": bool(profiles.current().derandomize),
         "database": "default (.hypothesis/ of the working directory)",
         "outcomes": Counter(),
         "written": [],
     }
     url = _redis_url(config)
     if url:
-        database = redis_database(url)
-        name = f"{profile}+redis"
-        settings.register_profile(name, parent=settings.get_profile(profile), database=database)
-        settings.load_profile(name)
+        profiles.use_database(redis_database(url), "redis")  # the probes' database, not the session's
+        state["profile"] = profiles.name()
         state["database"] = f"redis {safe_url(url)}"
     config.stash[_STATE] = state
     if not hasattr(config, "workerinput"):

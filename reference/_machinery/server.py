@@ -161,11 +161,13 @@ class RunningServer:
 
 def start_subprocess(name: str, *, fault: str | None, port: int, host: str = "127.0.0.1",
                      timeout: float = 10.0, env: dict[str, str] | None = None) -> RunningServer:
-    cmd = [sys.executable, "-m", "reference", name, "--port", str(port), "--host", host]
+    cmd = [sys.executable, "-m", "conformance.reference", name, "--port", str(port), "--host", host]
     if fault:
         cmd += ["--fault", fault]
     child_env = dict(os.environ)
-    pkg_parent = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    # The folder holding the top-level package, so the child imports this very copy.
+    top = sys.modules[__name__.split(".")[0]]
+    pkg_parent = os.path.dirname(os.path.dirname(os.path.abspath(top.__file__)))
     child_env["PYTHONPATH"] = os.pathsep.join(
         p for p in (pkg_parent, child_env.get("PYTHONPATH", "")) if p)
     child_env[ENV_WATCH_STDIN] = "1"

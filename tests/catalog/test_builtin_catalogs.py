@@ -9,7 +9,7 @@ import yaml
 from conformance.catalog import builtin_names, load_catalog, resolve
 from conformance.catalog.schema import SCHEMA_PATH, render
 from conformance.cli import main
-import strategies
+from conformance import strategies
 
 SEED_APIS = ["customer-verification", "falu", "flireo", "flowbrite", "voipbin"]
 

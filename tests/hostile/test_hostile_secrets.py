@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import reference
+from conformance import reference
 from conformance.engine import secrets
 
 sys.path.insert(0, str(Path(__file__).parent))

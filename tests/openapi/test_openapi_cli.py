@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-import reference
+from conformance import reference
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-import reference
+from conformance import reference
 
 SUITE = Path(__file__).resolve().parents[2] / "suites" / "test_openapi.py"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import reference
+from conformance import reference
 
 REPO = Path(__file__).resolve().parents[2]
 SUITES = REPO / "suites"
@@ -88,9 +88,9 @@ def test_missing_credentials_skip_with_the_variable_to_set(pytester):
 
 
 def test_run_against_a_server_started_by_hand(pytester):
-    """The same catalog passes with --base-url against `python -m reference flowbrite`."""
+    """The same catalog passes with --base-url against `python -m conformance.reference flowbrite`."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "reference", "flowbrite", "--port", "0"], stdout=subprocess.PIPE, text=True, cwd=REPO
+        [sys.executable, "-m", "conformance.reference", "flowbrite", "--port", "0"], stdout=subprocess.PIPE, text=True, cwd=REPO
     )
     try:
         url = process.stdout.readline().split(" listening on ")[1].strip()

@@ -14,8 +14,8 @@ import zlib
 import httpx
 import pytest
 
-import reference
-from reference.testing import ServerPool
+from conformance import reference
+from conformance.reference.testing import ServerPool
 
 # Seed 003: each code with its documented status ("varies" for webhook delivery failures).
 SEED_STATUS = {
@@ -323,7 +323,7 @@ def test_openapi_document(server):
 
 
 def test_only_unprovokable_seed_codes_are_never_sent():
-    import reference.customer_verification as mod
+    import conformance.reference.customer_verification as mod
     sent = {c for codes in mod.CODES_BY_STATUS.values() for c in codes}
     assert sent <= set(SEED_STATUS)
     assert set(SEED_STATUS) - sent == {"SERVICE_UNAVAILABLE", "WEBHOOK_SIGNATURE_INVALID", "WEBHOOK_DELIVERY_FAILED"}

@@ -15,8 +15,8 @@ import uuid
 import httpx
 import pytest
 
-import reference
-from reference.testing import ServerPool
+from conformance import reference
+from conformance.reference.testing import ServerPool
 
 DOCS = "https://docs.falu.io/error-codes#"
 VERSION = {"X-Falu-Version": "2024-06-01"}

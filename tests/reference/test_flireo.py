@@ -10,8 +10,8 @@ import uuid
 import httpx
 import pytest
 
-import reference
-from reference.testing import ServerPool
+from conformance import reference
+from conformance.reference.testing import ServerPool
 
 # Seed 001: "Error Codes by Category" (code -> the `type` category it belongs to).
 SEED_TYPES = {
@@ -268,7 +268,7 @@ def test_openapi_document(server):
 
 
 def test_seed_codes_not_sent_are_only_the_upstream_ones():
-    import reference.flireo as mod
+    import conformance.reference.flireo as mod
     assert set(mod.TYPE_OF) == set(SEED_TYPES)
     sent = {c for codes in mod.CODES_BY_STATUS.values() for c in codes}
     assert set(SEED_TYPES) - sent == {"provider_error", "provider_timeout"}

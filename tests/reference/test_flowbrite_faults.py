@@ -4,8 +4,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-import reference
-from reference.testing import ServerPool, idempotency_key
+from conformance import reference
+from conformance.reference.testing import ServerPool, idempotency_key
 
 SEED_CODES = {"api.common.unauthorized", "api.common.forbidden", "api.common.reusedIdempotencyKey",
               "api.common.rateLimitExceeded", "api.common.validationFailed",

@@ -9,8 +9,8 @@ import httpx
 import jsonschema
 import pytest
 
-import reference
-from reference.testing import ULID_RE, idempotency_key
+from conformance import reference
+from conformance.reference.testing import ULID_RE, idempotency_key
 
 SEED_CODES = {
     "api.common.unauthorized": 401, "api.common.forbidden": 403,

@@ -8,15 +8,15 @@ import time
 import httpx
 import pytest
 
-from reference._machinery import (ApiDefinition, ApiError, Ctx, Envelope, Fault, IdempotencyConfig,
+from conformance.reference._machinery import (ApiDefinition, ApiError, Ctx, Envelope, Fault, IdempotencyConfig,
                                   Operation, Principal, RateLimitConfig, StateMachine, Store,
                                   prefixed, ulid)
-from reference._machinery.body import BodyError, parse_json
-from reference._machinery.ids import is_ulid
-from reference._machinery.ratelimit import TokenBucket
-from reference._machinery.server import start_in_process
-from reference.flowbrite import Flowbrite
-from reference.testing import ULID_RE
+from conformance.reference._machinery.body import BodyError, parse_json
+from conformance.reference._machinery.ids import is_ulid
+from conformance.reference._machinery.ratelimit import TokenBucket
+from conformance.reference._machinery.server import start_in_process
+from conformance.reference.flowbrite import Flowbrite
+from conformance.reference.testing import ULID_RE
 
 
 class ToyEnvelope(Envelope):
@@ -169,7 +169,7 @@ def test_flowbrite_internal_error_envelope():
     class Broken(Flowbrite):
         async def list_wallets(self, ctx):
             raise KeyError("boom")
-    from reference.flowbrite import CREDENTIALS
+    from conformance.reference.flowbrite import CREDENTIALS
     with start_in_process("flowbrite", Broken().build_app(), fault=None, port=0) as srv:
         r = httpx.get(srv.url + "/v1/wallets", headers={"X-API-KEY": CREDENTIALS["primary"]})
     assert r.status_code == 500
@@ -259,7 +259,7 @@ def test_non_json_numbers_are_malformed(raw):
 
 
 def test_dumps_handles_non_finite():
-    from reference._machinery.body import dumps
+    from conformance.reference._machinery.body import dumps
     assert dumps({"a": float("inf"), "b": [1e999]}) == b'{"a":"inf","b":["inf"]}'
 
 
@@ -267,7 +267,7 @@ def test_stack_trace_fault_leaks_the_real_traceback_on_500():
     class Broken(Flowbrite):
         async def list_wallets(self, ctx):
             raise KeyError("boom")
-    from reference.flowbrite import CREDENTIALS
+    from conformance.reference.flowbrite import CREDENTIALS
     with start_in_process("flowbrite", Broken().build_app(fault="stack-trace"), fault="stack-trace",
                           port=0) as srv:
         r = httpx.get(srv.url + "/v1/wallets", headers={"X-API-KEY": CREDENTIALS["primary"]})
@@ -277,7 +277,7 @@ def test_stack_trace_fault_leaks_the_real_traceback_on_500():
 
 @pytest.mark.parametrize("in_process", [True, False])
 def test_burst_env_override(in_process):
-    import reference
+    from conformance import reference
     with reference.start("flowbrite", in_process=in_process, env={"REFERENCE_FLOWBRITE_BURST": "5",
                                                                      "REFERENCE_FLOWBRITE_REFILL_SECONDS": "3600"}) as srv:
         key = reference.mint_key("flowbrite")

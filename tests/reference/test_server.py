@@ -12,7 +12,7 @@ import time
 import httpx
 import pytest
 
-import reference
+from conformance import reference
 
 LINE = re.compile(r"^flowbrite listening on http://127\.0\.0\.1:(\d+)$")
 
@@ -89,7 +89,7 @@ def test_start_in_process():
 
 
 def test_cli_first_line_and_quiet():
-    proc = subprocess.Popen([sys.executable, "-m", "reference", "flowbrite", "--port", "0"],
+    proc = subprocess.Popen([sys.executable, "-m", "conformance.reference", "flowbrite", "--port", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = proc.stdout.readline().rstrip("\n")
@@ -106,7 +106,7 @@ def test_cli_first_line_and_quiet():
 
 
 def test_cli_lists():
-    run = lambda *a: subprocess.run([sys.executable, "-m", "reference", *a], capture_output=True,
+    run = lambda *a: subprocess.run([sys.executable, "-m", "conformance.reference", *a], capture_output=True,
                                     text=True, timeout=30)
     names = run("--list").stdout.split("\n")
     assert "flowbrite" in names and len([n for n in names if n]) == 5

@@ -13,8 +13,8 @@ import uuid
 import httpx
 import pytest
 
-import reference
-from reference.testing import ServerPool
+from conformance import reference
+from conformance.reference.testing import ServerPool
 
 # The seed's tabled reasons with their HTTP status, plus STATE_INVALID (named by the seed's
 # notes as what "already" errors surface as; 409 via FAILED_PRECONDITION).

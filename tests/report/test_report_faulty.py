@@ -16,7 +16,7 @@ CODE = "api.common.validationFailed"
 @pytest.fixture(scope="module")
 def faulty_url():
     proc = subprocess.Popen(
-        [sys.executable, "-m", "reference", "flowbrite", "--fault", "wrong-status"],
+        [sys.executable, "-m", "conformance.reference", "flowbrite", "--fault", "wrong-status"],
         stdout=subprocess.PIPE, text=True, cwd=ROOT,
     )
     line = proc.stdout.readline()
@@ -27,7 +27,7 @@ def faulty_url():
 
 @pytest.fixture(scope="module")
 def report_dir(faulty_url, tmp_path_factory):
-    from reference.flowbrite import CREDENTIALS
+    from conformance.reference.flowbrite import CREDENTIALS
 
     out = tmp_path_factory.mktemp("report")
     env = {"CONFORMANCE_API_KEY": CREDENTIALS["primary"], "FLOWBRITE_FORBIDDEN_KEY": CREDENTIALS["forbidden"]}

@@ -3,16 +3,23 @@
 import random
 
 import pytest
-from hypothesis import HealthCheck, find, given, settings
+import hypothesis
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.control import BuildContext
 from hypothesis.errors import NoSuchExample, Unsatisfiable
 from hypothesis.internal.conjecture.data import ConjectureData
 
-import strategies as s
-from strategies._seeded import Recipe, filter_values, map_values, nasty_first, one_of, rng_text, sampled, seeded
+from conformance import strategies as s
+from conformance.strategies._seeded import Recipe, filter_values, map_values, nasty_first, one_of, rng_text, sampled, seeded
 
 from test_strategies_registry import MINIMAL_ARGS
+
+
+def find(strategy, condition, **kwargs):
+    """Hypothesis's find, hermetic: no example database replays a value of an earlier run."""
+    kwargs["settings"] = settings(kwargs.get("settings"), database=None)
+    return hypothesis.find(strategy, condition, **kwargs)
 
 
 def choices_per_value(strategy, n=200):

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-import strategies as s
+from conformance import strategies as s
 
 SETTINGS = settings(max_examples=500, deadline=None)
 

@@ -15,7 +15,7 @@ from hypothesis import find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument, NoSuchExample
 
-import strategies as s
+from conformance import strategies as s
 
 SETTINGS = settings(max_examples=500, deadline=None)
 KEY = "sk_live_51HvT3xKZ9"

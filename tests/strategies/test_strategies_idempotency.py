@@ -11,7 +11,7 @@ import pytest
 from hypothesis import find, given, settings
 from hypothesis.errors import InvalidArgument
 
-import strategies as s
+from conformance import strategies as s
 
 SETTINGS = settings(max_examples=500, deadline=None)
 

@@ -11,7 +11,7 @@ import uuid
 from hypothesis import given, settings
 from hypothesis import find, strategies as st
 
-import strategies as s
+from conformance import strategies as s
 
 SETTINGS = settings(max_examples=500, deadline=None)
 

@@ -7,7 +7,7 @@ region), the number is valid, and formatting it as E.164 gives back ``s``.
 import phonenumbers
 from hypothesis import find, given, settings
 
-import strategies as s
+from conformance import strategies as s
 
 SETTINGS = settings(max_examples=500, deadline=None)
 

@@ -7,7 +7,7 @@ from hypothesis import find
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-import strategies as s
+from conformance import strategies as s
 
 REQUIRED_NAMES = """
 uuid.valid uuid.malformed prefixed_id.valid prefixed_id.wrong_prefix prefixed_id.no_prefix

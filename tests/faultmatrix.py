@@ -3,7 +3,8 @@
 For every fault kind a reference API declares (``reference.faults(name)``), pick the suite
 tests that exercise what it breaks, run them with pytest against the faulty server, and read
 the failure classes they raise. A fault is caught when one of its expected classes appears.
-Used by tests/test_fault_matrix.py (the proof) and bench/detection.py (the figures).
+Used by tests/test_fault_matrix.py (the proof) and bench/detection.py (the figures); it
+patches the transport for its figures, so it lives with the tests, not in the product package.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalog import load_catalog
-from .catalog.model import Catalog, Probe
+from conformance.catalog import load_catalog
+from conformance.catalog.model import Catalog, Probe
 
-REPO = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
 
 # The failure classes each fault kind must produce (one of them suffices).
 EXPECTED: dict[str, frozenset[str]] = {
@@ -145,7 +147,7 @@ def run_fault(api: str, fault, *, profile: str = "smoke", timeout: float = 600, 
     meaningful with a profile that shrinks, e.g. ``dev``)."""
     import httpx
 
-    import reference
+    from conformance import reference
 
     catalog = load_catalog(api)
     row = MatrixRow(api=api, fault=fault.kind, expected=EXPECTED.get(fault.kind, frozenset()), selected=[])
@@ -156,7 +158,8 @@ def run_fault(api: str, fault, *, profile: str = "smoke", timeout: float = 600, 
         if not probes:
             row.error = "no probe exercises this fault"
             return row
-        env = {**os.environ}
+        # the child imports this module as its stats plugin (``-p faultmatrix``)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))}
         for name, spec_ in catalog.auth.credentials.items():
             value = reference.credentials(api).get(name)
             if value:
@@ -168,7 +171,7 @@ def run_fault(api: str, fault, *, profile: str = "smoke", timeout: float = 600, 
                 env[STATS_ENV] = str(stats_file)
             command = [
                 sys.executable, "-m", "pytest", "-p", "no:randomly", "-q", "--no-header", "-p", "no:cacheprovider",
-                *(["-p", "conformance.faultmatrix"] if stats else []),
+                *(["-p", "faultmatrix"] if stats else []),
                 "--catalog", api, "--base-url", server.url, "--hypothesis-profile", profile,
                 f"--junitxml={junit}", *[node_id(catalog, probe) for probe in probes],
             ]
@@ -191,12 +194,12 @@ def run_fault(api: str, fault, *, profile: str = "smoke", timeout: float = 600, 
 
 
 def applicable_faults(api: str) -> list:
-    import reference
+    from conformance import reference
 
     return [fault for fault in reference.faults(api) if fault.applies]
 
 
-# -- the stats plugin: loaded in the pytest child with ``-p conformance.faultmatrix`` ----------
+# -- the stats plugin: loaded in the pytest child with ``-p faultmatrix`` ----------
 
 _STATS: dict[str, dict] = {}
 _CURRENT: dict | None = None

@@ -1,0 +1,62 @@
+"""Hypothesis settings of the probes: applied per probe, never loaded for the whole session.
+
+The plugin is a guest in other people's test runs, so it leaves Hypothesis's global
+settings to them: a user's own property tests keep their health checks and deadlines.
+The suite's profiles are registered by name (``--hypothesis-profile thorough`` selects one
+for the whole run, as Hypothesis's own option does); without that option the probes use
+``dev`` (``ci`` when ``CI`` is set) through :func:`current`, applied by the suites as a
+settings decorator.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, Phase, settings
+
+# Each with an explicit parent: Hypothesis loads its own 'ci' profile when CI is set, and a
+# profile registered without a parent would inherit from that.
+_BASE = settings.get_profile("default")
+# Network round trips are slow and vary (deadline), and a probe's strategies filter on
+# purpose (health checks): neither says anything about the API under test.
+PROBE_OVERRIDES = dict(deadline=None, suppress_health_check=list(HealthCheck))
+_COMMON = dict(PROBE_OVERRIDES, print_blob=True)
+settings.register_profile("dev", parent=_BASE, max_examples=15, **_COMMON)
+settings.register_profile("ci", parent=_BASE, max_examples=30, derandomize=True, **_COMMON)
+settings.register_profile("thorough", parent=_BASE, max_examples=300, **_COMMON)
+# 'smoke': a few examples, no shrinking: "is anything broken?" as fast as possible (fault matrices)
+settings.register_profile(
+    "smoke", parent=_BASE, max_examples=5, phases=[Phase.explicit, Phase.reuse, Phase.generate], **_COMMON
+)
+
+_state: dict = {"profile": None, "database": None, "database_label": None}
+
+
+def default_name() -> str:
+    return "ci" if os.environ.get("CI") else "dev"
+
+
+def choose(profile: str | None) -> None:
+    """``profile``: the suite profile the probes use; None: whatever the user loaded
+    (``--hypothesis-profile NAME`` loads it for the whole session, the user's choice).
+    Starts a run afresh (no example database)."""
+    _state.update(profile=profile, database=None, database_label=None)
+
+
+def use_database(database, label: str) -> None:
+    """An example database for the probes only (``--hypothesis-redis``): ``label`` joins the
+    profile's name (``thorough+redis``)."""
+    _state["database"], _state["database_label"] = database, label
+
+
+def name() -> str:
+    """The name of the profile the probes run with (for the report header)."""
+    base = _state["profile"] or settings.get_current_profile_name()
+    return f"{base}+{_state['database_label']}" if _state["database_label"] else base
+
+
+def current() -> settings:
+    """The settings a probe runs with."""
+    base = settings.get_profile(_state["profile"]) if _state["profile"] else settings()
+    extra = {"database": _state["database"]} if _state["database"] is not None else {}
+    return settings(parent=base, **PROBE_OVERRIDES, **extra)
