@@ -258,6 +258,11 @@ class Transport:
                 network_backend=_DeadlineBackend(self._deadline),
             )
 
+    @property
+    def in_process(self) -> bool:
+        """Requests go to an app in this process (--app), not over a socket."""
+        return not isinstance(self._pool, httpcore.ConnectionPool)
+
     def close(self) -> None:
         self._pool.close()
 
