@@ -36,6 +36,9 @@ class CatalogCoverage:
     codes: dict[str, CodeCoverage]
     unknown_codes: Counter = field(default_factory=Counter)
     requests: int = 0
+    # Failing answers that touch no catalog code (a replay that differs from the first answer
+    # of a probe that expects no code): counted apart, never dropped.
+    outside_codes: list[Observation] = field(default_factory=list)
 
     def count(self, verdict: str) -> int:
         return sum(1 for code in self.codes.values() if code.verdict == verdict)
@@ -73,6 +76,8 @@ def compute(catalog: Catalog, observations: list[Observation]) -> CatalogCoverag
         touched = set(obs.expected)
         if obs.code in codes:
             touched.add(obs.code)
+        if not obs.passed and not touched & codes.keys():
+            result.outside_codes.append(obs)
         for code in touched:
             if code not in codes:
                 continue
@@ -108,6 +113,7 @@ def summary_line(cov: CatalogCoverage) -> str:
         f"{cov.catalog.api.name}: {total} codes, {cov.exercised} exercised, {cov.count('pass')} conforming, "
         f"{cov.count('fail')} failing, {cov.count('planned')} planned, {cov.count('not-exercised')} not exercised, "
         f"{cov.count('not-provokable')} not provokable"
+        + (f"; {len(cov.outside_codes)} failing answers outside codes" if cov.outside_codes else "")
     )
 
 

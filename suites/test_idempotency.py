@@ -33,18 +33,15 @@ def test_idempotency(case):
             case.check(answer)
         successes = {json.dumps(_json_or_bytes(answer), sort_keys=True, default=repr) for answer in answers if answer.ok}
         if not errors:
-            raise ExpectedErrorNotProduced(
+            case.fail(
+                ExpectedErrorNotProduced, answers[0],
                 ("Expected code", " or ".join(case.expect)),
                 ("Scenario", f"{case.probe.concurrency} concurrent requests with one idempotency key"),
                 ("Received statuses", ", ".join(str(answer.status) for answer in answers)),
-                ("Probe", f"{case.target.name}:{case.probe.id}"),
-                ("Reproduce", case.target.reproducer(answers[0])),
             )
         if len(successes) > 1:
-            raise ReplayNotHonoured(
-                ("Scenario", "concurrent requests with one key succeeded with different bodies"),
-                ("Probe", f"{case.target.name}:{case.probe.id}"),
-            )
+            case.fail(ReplayNotHonoured, answers[0],
+                      ("Scenario", "concurrent requests with one key succeeded with different bodies"))
         return
     first = case.send(variables, idempotency_key=key)
     case.expect_success(first, "the first request")
@@ -59,11 +56,10 @@ def test_idempotency(case):
         return
     case.check(second, expect=())
     if second.status != first.status or _json_or_bytes(second) != _json_or_bytes(first):
-        raise ReplayNotHonoured(
+        case.fail(
+            ReplayNotHonoured, second,
             ("First status", first.status),
             ("Replay status", second.status),
             ("First body", first.body[:200].decode("utf-8", "replace")),
             ("Replay body", second.body[:200].decode("utf-8", "replace")),
-            ("Probe", f"{case.target.name}:{case.probe.id}"),
-            ("Reproduce", case.target.reproducer(second)),
         )

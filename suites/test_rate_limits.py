@@ -20,9 +20,8 @@ def test_burst_hits_rate_limit(case):
             return
         if exchange.is_error:
             case.check(exchange, expect=())  # errors met on the way must conform too
-    raise ExpectedErrorNotProduced(
+    case.fail(
+        ExpectedErrorNotProduced, exchange,
         ("Expected code", " or ".join(case.expect)),
         ("Scenario", f"{burst.max_requests} requests in a burst, no 429"),
-        ("Probe", f"{case.target.name}:{case.probe.id}"),
-        ("Reproduce", case.target.reproducer(exchange)),
     )

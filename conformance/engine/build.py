@@ -188,4 +188,8 @@ class RequestBuilder:
             content_type = value
         if content_type is not None and not any(key.lower() == "content-type" for key in headers):
             headers["Content-Type"] = content_type
+        if target == "header":  # last, so the drawn value is what is sent (None: the header is absent)
+            headers = {key: item for key, item in headers.items() if key.lower() != str(vary.name).lower()}
+            if value is not None:
+                headers[str(vary.name)] = value
         return OutgoingRequest(method=step.method, url=url, headers=headers, content=content)

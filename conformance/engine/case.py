@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from hypothesis import given, reject, settings
@@ -18,7 +18,7 @@ from hypothesis import given, reject, settings
 from ..catalog.model import Probe, Step
 from . import profiles
 from .build import NOTHING, UnsendableValue, Variables
-from .failures import InvalidInputAccepted, ProbeSetupError
+from .failures import ConformanceFailure, InvalidInputAccepted, ProbeSetupError
 from .judge import MISSING, Verdict, resolve_pointer
 from .target import Target
 from .transport import Exchange
@@ -123,6 +123,15 @@ class ProbeCase:
         except UnsendableValue:
             # Not a verdict on the API: the value cannot travel in HTTP/1.1 at all.
             reject()
+
+    def fail(self, failure_class: type[ConformanceFailure], exchange: Exchange, *lines: tuple[str, object]) -> NoReturn:
+        """Record and raise a failure the suite decided itself (a replay that differs, an
+        error never produced): annotated and recorded as the judge's are, so the terminal
+        summary and every report count it."""
+        verdict = Verdict(exchange=exchange, failures=[failure_class(*lines)])
+        self.target._annotate(verdict, self.probe)
+        self.target.record(self.probe, self.expect, verdict)
+        raise verdict.failures[0]
 
     def check(self, exchange: Exchange, *, value: Any = NOTHING, expect: tuple[str, ...] | None = None) -> Verdict:
         return self.target.check(exchange, self.probe, self.expect if expect is None else expect, value=value)

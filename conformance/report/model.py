@@ -125,6 +125,7 @@ def catalog_report(catalog: Catalog, observations: list[Observation], setup_prob
                 }
                 for item in sorted(unknown.values(), key=lambda item: (-item["count"], item["code"]))
             ],
+            "failures_outside_codes": [_failure(obs) for obs in coverage.outside_codes],
             "setup_problems": [dict(problem) for problem in setup_problems],
         }
     )
