@@ -29,7 +29,7 @@ settings.register_profile(
     "smoke", parent=_BASE, max_examples=5, phases=[Phase.explicit, Phase.reuse, Phase.generate], **_COMMON
 )
 
-_state: dict = {"profile": None, "database": None, "database_label": None}
+_state: dict = {"profile": None, "name": None, "database": None, "database_label": None}
 
 
 def default_name() -> str:
@@ -40,18 +40,19 @@ def choose(profile: str | None) -> None:
     """``profile``: the suite profile the probes use; None: whatever the user loaded
     (``--hypothesis-profile NAME`` loads it for the whole session, the user's choice).
     Starts a run afresh (no example database)."""
-    _state.update(profile=profile, database=None, database_label=None)
+    _state.update(profile=profile, name=None, database=None, database_label=None)
 
 
 def use_database(database, label: str) -> None:
     """An example database for the probes only (``--hypothesis-redis``): ``label`` joins the
     profile's name (``thorough+redis``)."""
-    _state["database"], _state["database_label"] = database, label
+    # the profile's name as it is now, before the caller loads the database for the session
+    _state.update(database=database, database_label=label, name=_state["profile"] or settings.get_current_profile_name())
 
 
 def name() -> str:
     """The name of the profile the probes run with (for the report header)."""
-    base = _state["profile"] or settings.get_current_profile_name()
+    base = _state["name"] or _state["profile"] or settings.get_current_profile_name()
     return f"{base}+{_state['database_label']}" if _state["database_label"] else base
 
 

@@ -19,6 +19,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
 from .. import plugin as conformance_plugin
 from ..engine import profiles
 from .model import safe_url
@@ -95,7 +97,12 @@ def pytest_configure(config: pytest.Config) -> None:
     }
     url = _redis_url(config)
     if url:
-        profiles.use_database(redis_database(url), "redis")  # the probes' database, not the session's
+        # Asked for on the command line, so for the whole session (as --hypothesis-profile is):
+        # the probes and any other property test of the run share the Redis database.
+        database = redis_database(url)
+        profiles.use_database(database, "redis")
+        settings.register_profile("+redis", parent=settings(), database=database)
+        settings.load_profile("+redis")
         state["profile"] = profiles.name()
         state["database"] = f"redis {safe_url(url)}"
     config.stash[_STATE] = state
