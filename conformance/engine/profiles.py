@@ -44,7 +44,7 @@ def choose(profile: str | None) -> None:
 
 
 def use_database(database, label: str) -> None:
-    """An example database for the probes only (``--hypothesis-redis``): ``label`` joins the
+    """An example database for the probes (``--hypothesis-redis``): ``label`` joins the
     profile's name (``thorough+redis``)."""
     # the profile's name as it is now, before the caller loads the database for the session
     _state.update(database=database, database_label=label, name=_state["profile"] or settings.get_current_profile_name())
