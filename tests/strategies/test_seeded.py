@@ -17,8 +17,10 @@ from test_strategies_registry import MINIMAL_ARGS
 
 
 def find(strategy, condition, **kwargs):
-    """Hypothesis's find, hermetic: no example database replays a value of an earlier run."""
-    kwargs["settings"] = settings(kwargs.get("settings"), database=None)
+    """Hypothesis's find, hermetic: no example database replays a value of an earlier run, and
+    no profile another test loaded (an in-process pytester run with ``--hypothesis-profile
+    smoke`` loads one that never shrinks) changes the search."""
+    kwargs["settings"] = settings(kwargs.get("settings") or settings.get_profile("default"), database=None)
     return hypothesis.find(strategy, condition, **kwargs)
 
 
