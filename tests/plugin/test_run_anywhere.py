@@ -49,9 +49,9 @@ def test_usage_errors_show_option_names_not_values(pytester, typed, shown):
 
 
 def test_redact_usage_keeps_words_that_merely_contain_a_value():
-    message = "error: argument --max-body: invalid int value: '12'\n  rootdir: /tmp/run12"
+    message = "error: argument --max-body: invalid int value: '12'\n  inifile: catalog12.yaml"
     assert redact_usage(message, ["--max-body", "12"]) == (
-        "error: argument --max-body: invalid int value: '[REDACTED]'\n  rootdir: /tmp/run12"
+        "error: argument --max-body: invalid int value: '[REDACTED]'\n  inifile: catalog12.yaml"
     )
 
 
