@@ -16,6 +16,7 @@ import pytest
 
 from .catalog import CatalogError, builtin_names, load_catalog
 from .catalog.model import Catalog
+from .engine.inprocess import APP_BASE_URL
 from .engine.ledger import Ledger
 from .engine.transport import DEFAULT_MAX_BODY, DEFAULT_TIMEOUT
 from .usage import redacting
@@ -113,6 +114,11 @@ class Settings:
     def embedded(self) -> bool:
         """No target given: each catalog runs against its embedded reference API."""
         return not self.base_url and not self.app
+
+    @property
+    def target_url(self) -> str | None:
+        """Where requests go when a target is given: the base URL, or the in-process origin of --app."""
+        return self.base_url or (APP_BASE_URL if self.app else None)
 
     def target_text(self) -> str:
         if self.app:

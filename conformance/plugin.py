@@ -21,7 +21,7 @@ from .coverage import compute, summary_line, total_line
 from .engine import ledger, profiles, secrets
 from .engine.case import ProbeCase
 from .engine.failures import BudgetExhausted
-from .engine.inprocess import APP_BASE_URL, AppSpecError
+from .engine.inprocess import AppSpecError
 from .engine.ledger import Ledger
 from .engine.record import Observation
 from .engine.target import Target
@@ -63,6 +63,7 @@ _LEDGER = pytest.StashKey[Ledger]()
 _CONF = pytest.StashKey[Settings]()
 _POOL = pytest.StashKey[TargetPool]()
 _COLLECTED = pytest.StashKey[dict]()
+_SUITES_WITHOUT_CATALOG = pytest.StashKey[bool]()
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -115,8 +116,8 @@ def pytest_configure_node(node) -> None:
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if _CONF not in config.stash:
-        # The suites collected with no catalog: a gate that skipped everything would pass.
-        if any(getattr(getattr(item, "callspec", None), "id", "").startswith("no-catalog") for item in items):
+        # The suites collected with no catalog: a gate that ran nothing would pass.
+        if config.stash.get(_SUITES_WITHOUT_CATALOG, False):
             raise pytest.UsageError(NO_CATALOG)
         return
     if not config.pluginmanager.hasplugin("xdist"):
@@ -180,7 +181,7 @@ def _check_reachable(conf: Settings, pool: TargetPool) -> None:
         raise pytest.UsageError(str(exc)) from None
     # The check is a request like any other: paced by --max-rps, counted by --max-requests.
     transport = Transport(timeout=min(conf.timeout, 5.0), max_body=1024, pacer=pool.pacer, budget=pool.budget, app=app)
-    url = conf.base_url or APP_BASE_URL
+    url = conf.target_url
     try:
         exchange = transport.send(OutgoingRequest("GET", url))
     finally:
@@ -226,11 +227,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     conf = metafunc.config.stash.get(_CONF, None)
     marker = metafunc.definition.get_closest_marker("probe_kind")
     wants_case = marker is not None and "case" in metafunc.fixturenames
-    if conf is None:  # the suites collected while the plugin was not asked for catalogs
-        for name in ("conformance_target", "case") if wants_case else ("conformance_target",):
-            if name in metafunc.fixturenames:
-                metafunc.parametrize(name, [pytest.param(None, id="no-catalog", marks=pytest.mark.skip(reason=NO_CATALOG))],
-                                     indirect=True)
+    if conf is None:  # the plugin was not asked for catalogs
+        if wants_case or "conformance_target" in metafunc.fixturenames:
+            metafunc.config.stash[_SUITES_WITHOUT_CATALOG] = True  # a usage error once collected
         return
     if "conformance_target" in metafunc.fixturenames:
         names = list(conf.catalogs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from .engine.inprocess import APP_BASE_URL, load_app
+from .engine.inprocess import load_app
 from .engine.record import Observation
 from .engine.target import Target
 from .engine.transport import Budget, Pacer, Transport
@@ -39,8 +39,7 @@ class TargetPool:
                 }
                 if self.conf.api_key:
                     credentials["primary"] = self.conf.api_key
-                base_url = self.conf.base_url or APP_BASE_URL
-                target = Target(catalog, base_url, credentials, self.transport(), strict_planned=self.conf.strict_planned)
+                target = Target(catalog, self.conf.target_url, credentials, self.transport(), strict_planned=self.conf.strict_planned)
             else:
                 from . import reference
 

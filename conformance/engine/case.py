@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, NoReturn
+from typing import Any
 
 import pytest
 from hypothesis import given, reject, settings
@@ -124,14 +124,11 @@ class ProbeCase:
             # Not a verdict on the API: the value cannot travel in HTTP/1.1 at all.
             reject()
 
-    def fail(self, failure_class: type[ConformanceFailure], exchange: Exchange, *lines: tuple[str, object]) -> NoReturn:
+    def fail(self, failure_class: type[ConformanceFailure], exchange: Exchange, *lines: tuple[str, object]) -> None:
         """Record and raise a failure the suite decided itself (a replay that differs, an
-        error never produced): annotated and recorded as the judge's are, so the terminal
+        error never produced) through the judge's path (``Target.conclude``), so the terminal
         summary and every report count it."""
-        verdict = Verdict(exchange=exchange, failures=[failure_class(*lines)])
-        self.target._annotate(verdict, self.probe)
-        self.target.record(self.probe, self.expect, verdict)
-        raise verdict.failures[0]
+        self.target.conclude(self.probe, self.expect, Verdict(exchange=exchange, failures=[failure_class(*lines)]))
 
     def check(self, exchange: Exchange, *, value: Any = NOTHING, expect: tuple[str, ...] | None = None) -> Verdict:
         return self.target.check(exchange, self.probe, self.expect if expect is None else expect, value=value)

@@ -89,11 +89,7 @@ class Target:
             exchange = self.transport.send(request)
             if exchange.status != 429 or allow_429:
                 return exchange
-            verdict = self.judge.judge(exchange)
-            self.record(probe, (), verdict)
-            if verdict.failures:
-                self._annotate(verdict, probe)
-                verdict.raise_first()
+            self.conclude(probe, (), self.judge.judge(exchange))
             delay = retry_after_seconds(exchange.headers.get("retry-after"))
             if attempt == MAX_429_RETRIES or self.retry_waited + delay > MAX_RETRY_WAIT:
                 break
@@ -112,19 +108,20 @@ class Target:
 
     def check(self, exchange: Exchange, probe: Probe, expect: tuple[str, ...], *, value: object = NOTHING) -> Verdict:
         """Judge ``exchange``; raise its first failure with the probe, input and reproducer."""
-        verdict = self.judge.judge(exchange, expect)
+        return self.conclude(probe, expect, self.judge.judge(exchange, expect), value=value)
+
+    def conclude(self, probe: Probe, expect: tuple[str, ...], verdict: Verdict, *, value: object = NOTHING) -> Verdict:
+        """Record ``verdict``; if it failed, raise its first failure with the probe, input and
+        reproducer. The one path of every verdict, the judge's and the suites' own."""
         self.record(probe, expect, verdict)
         if verdict.failures:
-            self._annotate(verdict, probe, value)
+            verdict.failures[0].add_context(
+                ("Probe", f"{self.name}:{probe.id}"),
+                ("Input", secrets.redact(repr(value)) if value is not NOTHING else None),
+                ("Reproduce", self.reproducer(verdict.exchange)),
+            )
             verdict.raise_first()
         return verdict
-
-    def _annotate(self, verdict: Verdict, probe: Probe, value: object = NOTHING) -> None:
-        verdict.failures[0].add_context(
-            ("Probe", f"{self.name}:{probe.id}"),
-            ("Input", secrets.redact(repr(value)) if value is not NOTHING else None),
-            ("Reproduce", self.reproducer(verdict.exchange)),
-        )
 
     def reproducer(self, exchange: Exchange) -> str:
         return to_curl(exchange.request, auth_header=self.catalog.auth.header)
