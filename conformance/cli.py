@@ -96,7 +96,24 @@ def run_suites(argv: Sequence[str]) -> int:
               "(see pytest --help, group 'error-contract conformance').")
         return 0
     plugins = ["-p", "conformance.plugin", "-p", "conformance.report.plugin"]  # also with plugin autoload off
-    return int(pytest.main([*plugins, "--pyargs", "conformance.suites", *argv]))
+    return int(pytest.main([*plugins, "--pyargs", "conformance.suites", *joined_values(argv)]))
+
+
+# The plugin's options that take a value. pytest picks its rootdir before plugins load and
+# reads a word after an option it does not know yet as a path: "--catalog ../x.yaml" would make
+# the rootdir the common ancestor of "../x.yaml" and the working directory.
+VALUE_OPTIONS = frozenset({"--catalog", "--api-key", "--app", "--base-url", "--max-rps", "--max-requests",
+                           "--request-timeout", "--max-body", "--conformance-report", "--hypothesis-redis"})
+
+
+def joined_values(argv: Sequence[str]) -> list[str]:
+    """``--catalog PATH`` as ``--catalog=PATH``, for every option of ``VALUE_OPTIONS``."""
+    out: list[str] = []
+    words = iter(argv)
+    for word in words:
+        value = next(words, None) if word in VALUE_OPTIONS else None
+        out.append(word if value is None else f"{word}={value}")
+    return out
 
 
 def build_parser() -> argparse.ArgumentParser:

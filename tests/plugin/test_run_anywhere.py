@@ -4,6 +4,7 @@ values, a guest's manners, the in-process target (--app) and the catalog in user
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,15 @@ def test_the_catalog_judges_a_testclient_response():
     lines = str(failure.value).splitlines()
     assert lines[0] == "Missing required header"
     assert "Reproduce: curl -sS -i -X GET http://testserver/v1/wallets" in "\n".join(lines)
+
+
+def test_conformance_run_keeps_the_working_directory_as_rootdir(pytester, tmp_path_factory):
+    """``conformance run --catalog ../elsewhere/x.yaml``: the value is passed on as
+    ``--catalog=...``, so pytest does not read it as a path when it picks its rootdir."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "my-api.yaml"
+    elsewhere.write_text((REPO / "catalogs" / "flowbrite.yaml").read_text())
+    result = pytester.run(sys.executable, "-m", "conformance", "run", "--catalog", str(elsewhere),
+                          "--api-key", SECRET, "--collect-only", "-p", "no:randomly")
+    assert result.ret == 0, result.stderr.str()
+    result.stdout.fnmatch_lines(["conformance catalogs: flowbrite", f"rootdir: {pytester.path}"])
+    assert SECRET not in result.stdout.str() + result.stderr.str()
