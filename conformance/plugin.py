@@ -158,7 +158,7 @@ def _register_markers(config: pytest.Config) -> None:
 def _configure(config: pytest.Config, catalogs: list[str]) -> None:
     # The probes' Hypothesis settings, applied per probe (never loaded for the session):
     # --hypothesis-profile NAME (loaded by Hypothesis itself) or the suite's default.
-    profiles.choose(None if config.getoption("hypothesis_profile", None) else profiles.default_name())
+    profiles.choose(config.getoption("hypothesis_profile", None))
     conf = Settings(config, catalogs, config.stash.get(_LEDGER, None))
     conf.load()
     for extra in sorted({marker for catalog in conf.catalogs.values() for probe in catalog.probes for marker in probe.markers}):

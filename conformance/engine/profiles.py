@@ -2,10 +2,9 @@
 
 The plugin is a guest in other people's test runs, so it leaves Hypothesis's global
 settings to them: a user's own property tests keep their health checks and deadlines.
-The suite's profiles are registered by name (``--hypothesis-profile thorough`` selects one
-for the whole run, as Hypothesis's own option does); without that option the probes use
-``dev`` (``ci`` when ``CI`` is set) through :func:`current`, applied by the suites as a
-settings decorator.
+``--hypothesis-profile NAME`` selects the suite's profile NAME for the probes (dev, ci,
+thorough, smoke) or a profile of the user's own; without it the probes use ``dev`` (``ci``
+when ``CI`` is set), through :func:`current`, applied by the suites as a settings decorator.
 """
 
 from __future__ import annotations
@@ -21,13 +20,19 @@ _BASE = settings.get_profile("default")
 # purpose (health checks): neither says anything about the API under test.
 PROBE_OVERRIDES = dict(deadline=None, suppress_health_check=list(HealthCheck))
 _COMMON = dict(PROBE_OVERRIDES, print_blob=True)
-settings.register_profile("dev", parent=_BASE, max_examples=15, **_COMMON)
-settings.register_profile("ci", parent=_BASE, max_examples=30, derandomize=True, **_COMMON)
-settings.register_profile("thorough", parent=_BASE, max_examples=300, **_COMMON)
-# 'smoke': a few examples, no shrinking: "is anything broken?" as fast as possible (fault matrices)
-settings.register_profile(
-    "smoke", parent=_BASE, max_examples=5, phases=[Phase.explicit, Phase.reuse, Phase.generate], **_COMMON
-)
+SUITE_PROFILES = {
+    "dev": settings(parent=_BASE, max_examples=15, **_COMMON),
+    "ci": settings(parent=_BASE, max_examples=30, derandomize=True, **_COMMON),
+    "thorough": settings(parent=_BASE, max_examples=300, **_COMMON),
+    # 'smoke': a few examples, no shrinking: "is anything broken?" as fast as possible (fault matrices)
+    "smoke": settings(parent=_BASE, max_examples=5, phases=[Phase.explicit, Phase.reuse, Phase.generate], **_COMMON),
+}
+# Registered so that --hypothesis-profile accepts them, except 'ci': Hypothesis has its own
+# and loads it when CI is set; registering that name again would reload it and change the
+# settings of every other test in the user's run.
+for _name, _profile in SUITE_PROFILES.items():
+    if _name != "ci":
+        settings.register_profile(_name, _profile)
 
 _state: dict = {"profile": None, "name": None, "database": None, "database_label": None}
 
@@ -36,10 +41,15 @@ def default_name() -> str:
     return "ci" if os.environ.get("CI") else "dev"
 
 
-def choose(profile: str | None) -> None:
-    """``profile``: the suite profile the probes use; None: whatever the user loaded
-    (``--hypothesis-profile NAME`` loads it for the whole session, the user's choice).
-    Starts a run afresh (no example database)."""
+def choose(requested: str | None) -> None:
+    """The profile the probes use: ``requested`` (the run's ``--hypothesis-profile``, which
+    Hypothesis loads for the whole session, the user's choice), the suite's profile of that
+    name where there is one; else the suite's default. Starts a run afresh (no example
+    database)."""
+    if not requested:
+        profile = default_name()
+    else:  # a profile of the user's own: the settings Hypothesis loaded for the session
+        profile = requested if requested in SUITE_PROFILES else None
     _state.update(profile=profile, name=None, database=None, database_label=None)
 
 
@@ -58,6 +68,6 @@ def name() -> str:
 
 def current() -> settings:
     """The settings a probe runs with."""
-    base = settings.get_profile(_state["profile"]) if _state["profile"] else settings()
+    base = SUITE_PROFILES[_state["profile"]] if _state["profile"] else settings()
     extra = {"database": _state["database"]} if _state["database"] is not None else {}
     return settings(parent=base, **PROBE_OVERRIDES, **extra)

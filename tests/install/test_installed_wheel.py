@@ -110,18 +110,25 @@ def test_a_mistyped_option_exits_4_without_the_value(installed, workdir):
 
 
 def test_a_guest_in_the_users_own_run(installed, servers, workdir):
-    """Without --catalog the plugin does nothing; with it, the user's own tests keep
-    Hypothesis's settings (no profile loaded for the session), and no xdist is needed."""
+    """Without --catalog the plugin does nothing; with it, the user's own tests keep the
+    settings Hypothesis alone gives them (no profile loaded for the session), and no xdist
+    is needed."""
     (workdir / "test_mine.py").write_text(
+        "import pathlib\n"
         "from hypothesis import given, settings, strategies as st\n"
         "\n"
         "@given(st.integers())\n"
         "def test_my_settings(n):\n"
-        "    assert settings.get_current_profile_name() == 'default'\n"
-        "    assert settings().max_examples == 100\n"
+        "    pathlib.Path('seen.txt').write_text(settings.get_current_profile_name() + repr(settings()))\n"
     )
+    seen = workdir / "seen.txt"
+    hypothesis_alone = run([str(installed / "pytest"), "-q", "-p", "no:randomly", "-p", "no:conformance.plugin",
+                            "-p", "no:conformance.report.plugin"], workdir)
+    assert hypothesis_alone.returncode == 0, hypothesis_alone.stdout[-3000:]
+    expected = seen.read_text()
     alone = run([str(installed / "pytest"), "-q", "-p", "no:randomly"], workdir)
     assert alone.returncode == 0, alone.stdout[-3000:]
+    assert seen.read_text() == expected
     assert "conformance" not in alone.stdout
     assert alone.stdout.strip().splitlines()[-1].startswith("1 passed")
 
@@ -131,6 +138,7 @@ def test_a_guest_in_the_users_own_run(installed, servers, workdir):
     assert "INTERNALERROR" not in both.stdout + both.stderr
     assert "warning" not in both.stdout.splitlines()[-1]  # e.g. xdist's marks without xdist
     assert "conformance catalogs: flowbrite" in both.stdout
+    assert seen.read_text() == expected
 
 
 def test_embedded_apis_need_the_reference_extra(installed, workdir):

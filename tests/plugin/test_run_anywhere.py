@@ -65,22 +65,31 @@ def test_the_suites_without_a_catalog_are_a_usage_error(pytester, monkeypatch):
 
 
 def test_a_guest_loads_no_hypothesis_profile_and_adds_no_header(pytester, monkeypatch):
+    """The user's own test sees the settings Hypothesis alone would give it (its `ci` profile
+    where CI is set, `default` elsewhere), with or without --catalog."""
     monkeypatch.delenv("CONFORMANCE_CATALOG", raising=False)
     pytester.makepyfile(
         test_mine="""
+        import pathlib
         from hypothesis import given, settings, strategies as st
 
         @given(st.integers())
         def test_my_settings(n):
-            assert settings.get_current_profile_name() == "default"
-            assert settings().deadline is not None
+            pathlib.Path("seen.txt").write_text(settings.get_current_profile_name() + repr(settings()))
         """
     )
+    seen = pytester.path / "seen.txt"
+    hypothesis_alone = pytester.runpytest_subprocess("-p", "no:randomly", "-p", "no:conformance.plugin",
+                                                     "-p", "no:conformance.report.plugin")
+    hypothesis_alone.assert_outcomes(passed=1)
+    expected = seen.read_text()
     alone = pytester.runpytest_subprocess("-p", "no:randomly")
     alone.assert_outcomes(passed=1)
+    assert seen.read_text() == expected
     assert not [line for line in alone.stdout.lines if line.startswith("conformance")]
     with_catalog = pytester.runpytest_subprocess("test_mine.py", "--catalog", "flowbrite", "-p", "no:randomly")
     with_catalog.assert_outcomes(passed=1)
+    assert seen.read_text() == expected
     with_catalog.stdout.fnmatch_lines(["conformance catalogs: flowbrite"])
 
 
