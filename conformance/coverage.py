@@ -1,8 +1,9 @@
 """Per-code verdicts of a run: pass, fail, not-exercised, not-provokable, planned.
 
 A code passes when it was received and every check held (a probe aimed at it or not); it fails
-when a probe that expects it got a failing answer, or when it was received with a
-violation anywhere in the run. Planned codes that surfaced as their stand-in, as the
+when a probe that expects it got a failing answer that carried no code it expects, or when
+it was received with a violation anywhere in the run (every answer that carried it must
+conform). Planned codes that surfaced as their stand-in, as the
 catalog says they do today, are 'planned'.
 """
 
@@ -78,6 +79,7 @@ def compute(catalog: Catalog, observations: list[Observation]) -> CatalogCoverag
             touched.add(obs.code)
         if not obs.passed and not touched & codes.keys():
             result.outside_codes.append(obs)
+        blamed = _blamed(obs)
         for code in touched:
             if code not in codes:
                 continue
@@ -86,9 +88,7 @@ def compute(catalog: Catalog, observations: list[Observation]) -> CatalogCoverag
             cov.probes.add(obs.probe)
             if obs.status is not None:
                 cov.observed_statuses[obs.status] += 1
-            # A wrong code fails the expected code; the code received may be right for itself.
-            blamed = code in obs.expected or (obs.code == code and obs.failure != "wrong-code")
-            if not obs.passed and blamed:
+            if not obs.passed and code in blamed:
                 failed.add(code)
                 if cov.first_failure is None:
                     cov.first_failure = obs
@@ -107,6 +107,16 @@ def compute(catalog: Catalog, observations: list[Observation]) -> CatalogCoverag
     return result
 
 
+def _blamed(obs: Observation) -> set[str]:
+    """The codes a failing answer counts against. A code conforms only if every answer that
+    carried it conformed, so the code received is always blamed (a catch-all code on a 500 or
+    on a wrong-code answer included). The expected codes are blamed too unless the answer
+    carried one of them: then the others of an either-or probe were not at stake."""
+    if obs.code in obs.expected:
+        return {obs.code}
+    return {*obs.expected, *([obs.code] if obs.code is not None else [])}
+
+
 def summary_line(cov: CatalogCoverage) -> str:
     total = len(cov.codes)
     return (
@@ -114,6 +124,38 @@ def summary_line(cov: CatalogCoverage) -> str:
         f"{cov.count('fail')} failing, {cov.count('planned')} planned, {cov.count('not-exercised')} not exercised, "
         f"{cov.count('not-provokable')} not provokable"
         + (f"; {len(cov.outside_codes)} failing answers outside codes" if cov.outside_codes else "")
+    )
+
+
+def distinct_setup_problems(problems: list[dict]) -> list[dict]:
+    """One setup problem per probe and reason (the last one met: a Hypothesis test meets the
+    same 429 on every example it retries), in the order first met."""
+    distinct: dict[tuple, dict] = {}
+    for problem in problems:
+        key = (problem.get("catalog"), problem.get("probe"), problem.get("reason") or problem.get("message"))
+        distinct.pop(key, None)
+        distinct[key] = problem
+    return sorted(distinct.values(), key=lambda problem: (str(problem.get("catalog")), str(problem.get("probe"))))
+
+
+def setup_problem_line(problem: dict) -> str:
+    """A probe that could not run, e.g. ``flowbrite:wallets.list: rate-limited, wait 300 s
+    (Retry-After: 300)``: RFC 9110 section 10.2.3, the wait a rerun needs."""
+    where = f"{problem.get('catalog')}:{problem.get('probe')}"
+    if problem.get("reason") == "rate-limited":
+        wait = problem.get("wait_seconds")
+        told = f"wait {wait:g} s (Retry-After: {problem.get('retry_after')})" if wait is not None else "no Retry-After given"
+        return f"{where}: rate-limited, {told}"
+    return f"{where}: {problem.get('message')}"
+
+
+def setup_count_line(problems: list[dict]) -> str:
+    """How many probes could not run, counted apart from conformance failures."""
+    distinct = {(problem.get("catalog"), problem.get("probe")) for problem in problems}
+    limited = {(problem.get("catalog"), problem.get("probe")) for problem in problems if problem.get("reason") == "rate-limited"}
+    return (
+        f"{len(distinct)} probe{'s' if len(distinct) != 1 else ''} could not run ({len(limited)} rate-limited): "
+        "setup problems, not conformance failures"
     )
 
 

@@ -23,6 +23,7 @@ from .usage import redacting
 
 ALL = "all"  # --catalog all: every built-in catalog
 REFERENCE_EXTRA = "error-contract-conformance[reference]"
+OPENAPI_ENV = "CONFORMANCE_OPENAPI"  # PATH|URL of the OpenAPI document (JSON or YAML)
 
 
 def addoption(parser: pytest.Parser) -> None:
@@ -109,6 +110,10 @@ class Settings:
         self.worker_rps = self.max_rps / workers if self.max_rps else 0.0
         self.worker_requests = math.ceil(self.max_requests / workers) if self.max_requests else 0
         self.catalogs: dict[str, Catalog] = {}
+        # The OpenAPI route's document, where the user names one (else each target's own
+        # {base url}/openapi.json): read once in load(), so a broken one stops the run there.
+        self.openapi: str | None = os.environ.get(OPENAPI_ENV, "").strip() or None
+        self.openapi_document: dict | None = None
 
     @property
     def embedded(self) -> bool:
@@ -156,3 +161,12 @@ class Settings:
                 raise pytest.UsageError(
                     f"no embedded reference API for catalog {', '.join(missing)}: give --base-url URL"
                 )
+        if self.openapi:
+            from .openapi.document import DocumentError, load_document
+
+            try:
+                self.openapi_document = load_document(self.openapi, timeout=self.timeout)
+            except DocumentError as exc:
+                # One error for the run, as for a broken catalog, instead of a skip or a
+                # failure per test: the document the user named is unusable.
+                raise pytest.UsageError(str(exc)) from None

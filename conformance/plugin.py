@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from . import options
-from .coverage import compute, summary_line, total_line
+from . import display, options
+from .coverage import compute, distinct_setup_problems, setup_count_line, setup_problem_line, summary_line, total_line
+from .findings import findings, line
 from .engine import ledger, profiles, secrets
 from .engine.case import ProbeCase
 from .engine.failures import BudgetExhausted
@@ -130,6 +131,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xdist_group(name=name))
 
 
+# A second implementation of the hook (its own name: a module holds one attribute per name).
+@pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")  # after any reordering plugin (pytest-randomly)
+def pytest_collection_modifyitems_bursts_last(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Rate-limit bursts last: a limit a burst trips (a login locked for minutes) must not
+    throttle the probes after it. A stable sort keeps every other order as it was; under xdist
+    a catalog's tests share one worker (loadgroup), which runs them in this order."""
+    if _CONF in config.stash:
+        items[:] = sorted(items, key=lambda item: item.get_closest_marker("burst") is not None)
+
+
 def _has_own_tests(config: pytest.Config, max_depth: int = 4) -> bool:
     """Whether the working directory holds test files pytest would collect (its
     ``python_files`` patterns, folders it does not recurse into and virtualenvs skipped)."""
@@ -165,9 +176,11 @@ def _configure(config: pytest.Config, catalogs: list[str]) -> None:
         config.addinivalue_line("markers", f"{extra}: marker a catalog gives some of its probes")
     config.stash[_CONF] = conf
     config.stash[_POOL] = TargetPool(conf)
-    config.stash[_COLLECTED] = {"observations": [], "setup_problems": []}
+    config.stash[_COLLECTED] = {"observations": [], "setup_problems": [], "findings": []}
     if conf.api_key:
-        secrets.register(conf.api_key)
+        # Under each catalog's scheme: a Basic catalog's key also travels base64-encoded.
+        for scheme in {catalog.auth.scheme for catalog in conf.catalogs.values()} or {None}:
+            secrets.register(conf.api_key, scheme=scheme)
     if not conf.embedded and not hasattr(config, "workerinput"):
         _check_reachable(conf, config.stash[_POOL])
 
@@ -181,7 +194,10 @@ def _check_reachable(conf: Settings, pool: TargetPool) -> None:
         raise pytest.UsageError(str(exc)) from None
     # The check is a request like any other: paced by --max-rps, counted by --max-requests.
     transport = Transport(timeout=min(conf.timeout, 5.0), max_body=1024, pacer=pool.pacer, budget=pool.budget, app=app)
-    url = conf.target_url
+    # Under the API's base path, as every request of the run: what serves the host's root
+    # may not be the API, and the suite sends nothing outside it (one catalog per --base-url).
+    base_paths = {catalog.api.base_path.rstrip("/") for catalog in conf.catalogs.values()}
+    url = conf.target_url.rstrip("/") + (base_paths.pop() if len(base_paths) == 1 else "")
     try:
         exchange = transport.send(OutgoingRequest("GET", url))
     finally:
@@ -243,8 +259,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             if probe.kind != kind:
                 continue
             marks = [getattr(pytest.mark, KIND_MARKERS[kind])]
-            steps = [*probe.setup, probe.request]
-            if any(step.method not in ("GET", "HEAD", "OPTIONS") for step in steps) or probe.mode in ("replay", "mismatch", "concurrent"):
+            if probe.writes_data:  # by method (RFC 9110 section 9.2.1) unless the catalog says
                 marks.append(pytest.mark.writes)
             if kind == "rate-limit":
                 marks.append(pytest.mark.burst)
@@ -289,8 +304,40 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             pytest.skip(message)
         except pytest.skip.Exception:
             call.excinfo = pytest.ExceptionInfo.from_current()
+    elif call.when == "call" and report.failed and call.excinfo is not None and _CONF in item.config.stash:
+        _found(item, report, call.excinfo.value)
     _redact_report(report)
     return report
+
+
+def _found(item: pytest.Item, report: pytest.TestReport, exc: BaseException) -> None:
+    """Record what a failed test found (every distinct failure) and show the failures as
+    the catalog author reads them."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    case = params.get("case")
+    catalog, probe = case if isinstance(case, tuple) else (params.get("conformance_target"), None)
+    if catalog is None and not display.shown(exc):
+        return  # a test of the user's own that failed in the same run: not ours to report
+    item.config.stash[_COLLECTED]["findings"].extend(findings(item.nodeid, catalog, probe, exc))
+    option = item.config.option
+    if display.shown(exc) and getattr(option, "tbstyle", "auto") not in display.KEEP_TRACEBACK_STYLES and not getattr(option, "fulltrace", False):
+        report.longrepr = display.failure_repr(exc, path=item.location[0], lineno=item.location[1] or 0, replay=_replay(item))
+
+
+def _replay(item: pytest.Item) -> str:
+    """The command that runs this one test again against the same target."""
+    config = item.config
+    conf = config.stash[_CONF]
+    given = [("--catalog", value) for value in config.getoption("catalog") or []]
+    # The test's file as the working directory sees it (a node id is relative to rootdir).
+    where = os.path.relpath(item.path, config.invocation_params.dir) + item.nodeid[item.nodeid.index("::"):]
+    return display.replay_command(where, [
+        *given,
+        ("--base-url", conf.base_url),
+        ("--app", conf.app),
+        ("--hypothesis-profile", config.getoption("hypothesis_profile", None)),
+        ("--hypothesis-seed", config.getoption("hypothesis_seed", None)),
+    ])
 
 
 def _redact_report(report: pytest.TestReport) -> None:
@@ -331,6 +378,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         "setup_problems": [problem for target in pool.targets.values() for problem in target.recorder.setup_problems],
     }
     if hasattr(session.config, "workeroutput"):
+        # A worker's findings go to the controller; without xdist they are in the stash already.
+        data["findings"] = session.config.stash[_COLLECTED]["findings"]
         session.config.workeroutput["conformance"] = json.dumps(data)
     else:
         _merge(session.config, data)
@@ -347,6 +396,7 @@ def _merge(config: pytest.Config, data: dict) -> None:
     collected = config.stash[_COLLECTED]
     collected["observations"].extend(data["observations"])
     collected["setup_problems"].extend(data["setup_problems"])
+    collected["findings"].extend(data.get("findings", []))
 
 
 def run_settings(config: pytest.Config) -> Settings | None:
@@ -360,6 +410,12 @@ def collected_observations(config: pytest.Config) -> list[Observation]:
     return [Observation(**item) for item in collected["observations"]] if collected else []
 
 
+def collected_findings(config: pytest.Config) -> list[dict]:
+    """Every distinct failure of every failed test of the run (controller side, after the run)."""
+    collected = config.stash.get(_COLLECTED, None)
+    return list(collected["findings"]) if collected else []
+
+
 def collected_setup_problems(config: pytest.Config) -> list[dict]:
     collected = config.stash.get(_COLLECTED, None)
     return list(collected["setup_problems"]) if collected else []
@@ -368,7 +424,20 @@ def collected_setup_problems(config: pytest.Config) -> list[dict]:
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
     observations = collected_observations(config)
     conf = config.stash.get(_CONF, None)
-    if not observations or conf is None:
+    if conf is None:
+        return
+    found = collected_findings(config)
+    if found:
+        terminalreporter.section("conformance failures")
+        for finding in sorted(found, key=lambda finding: finding["test"]):
+            terminalreporter.write_line(line(finding))
+    problems = distinct_setup_problems(collected_setup_problems(config))
+    if problems:
+        terminalreporter.section("conformance setup problems")
+        for problem in problems:
+            terminalreporter.write_line(secrets.redact(setup_problem_line(problem)))
+        terminalreporter.write_line(setup_count_line(problems))
+    if not observations:
         return
     terminalreporter.section("conformance coverage")
     coverages = []

@@ -393,6 +393,9 @@ class CustomerVerification(ApiDefinition):
         "stack-trace": Fault("stack-trace", codes=(VALIDATION, FIELD_FORMAT, INTERNAL),
                              affects=f"a Python traceback is appended to error.message of {VALIDATION}, "
                                      f"{FIELD_FORMAT} (and {INTERNAL})"),
+        "sql-leak": Fault("sql-leak", codes=(VALIDATION, FIELD_FORMAT, INTERNAL),
+                          affects=f"a PostgreSQL driver error is appended to error.message of {VALIDATION}, "
+                                  f"{FIELD_FORMAT} (and {INTERNAL})"),
     }
 
     # ---- hooks ----

@@ -441,6 +441,8 @@ class Falu(ApiDefinition):
                                        affects="'errors' is removed from validation problems"),
         "stack-trace": Fault("stack-trace", codes=(VALIDATION,),
                              affects="a Python traceback is added as the detail of validation problems"),
+        "sql-leak": Fault("sql-leak", codes=(VALIDATION,),
+                          affects="a PostgreSQL driver error is added as the detail of validation problems"),
     }
 
     # ---- hooks ----
@@ -507,7 +509,7 @@ class Falu(ApiDefinition):
 
     def render_error(self, err: ApiError, ctx: Ctx):
         f = ctx.fault
-        if f is not None and f.kind == "stack-trace" and f.matches(err.code, err.status) and not err.message:
+        if f is not None and f.kind in ("stack-trace", "sql-leak") and f.matches(err.code, err.status) and not err.message:
             err = err.clone(message="Request validation failed.")
         return super().render_error(err, ctx)
 

@@ -326,6 +326,9 @@ class Flireo(ApiDefinition):
         "stack-trace": Fault("stack-trace", codes=VALIDATION_CODES + (INTERNAL,),
                              affects="a Python traceback is appended to error.message of validation errors "
                                      "(and internal_error)"),
+        "sql-leak": Fault("sql-leak", codes=VALIDATION_CODES + (INTERNAL,),
+                          affects="a PostgreSQL driver error is appended to error.message of validation errors "
+                                  "(and internal_error)"),
     }
 
     # ---- hooks ----

@@ -54,7 +54,7 @@ Decisions where the seed is silent (documented, not invented codes)
 * **Queue**: the documented queue of 60 is not modelled: requests beyond the bucket are
   rejected at once with 429.
 * **500**: not reachable on a conforming server (only unexpected exceptions); the
-  ``stack-trace`` and ``html-500`` faults exercise it.
+  ``stack-trace``, ``sql-leak`` and ``html-500`` faults exercise it.
 
 Sandbox simulation header: ``X-Flowbrite-Simulate: maintenance`` answers 503 with no body on
 any route, before authentication (the payment provider "in maintenance").
@@ -247,6 +247,8 @@ class Flowbrite(ApiDefinition):
                                        affects=f"error.validationErrors is removed from {VALIDATION} bodies"),
         "stack-trace": Fault("stack-trace", codes=(VALIDATION, INTERNAL),
                              affects=f"a Python traceback is appended to error.message of {VALIDATION} (and {INTERNAL})"),
+        "sql-leak": Fault("sql-leak", codes=(VALIDATION, INTERNAL),
+                          affects=f"a PostgreSQL driver error is appended to error.message of {VALIDATION} (and {INTERNAL})"),
     }
 
     def new_request_id(self) -> str:

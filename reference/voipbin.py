@@ -392,6 +392,8 @@ class Voipbin(ApiDefinition):
                                                "ACCOUNT_FROZEN and RATE_LIMIT_EXCEEDED bodies"),
         "stack-trace": Fault("stack-trace", codes=("INVALID_ARGUMENT", "INTERNAL"),
                              affects="a Python traceback is appended to error.message of INVALID_ARGUMENT (and INTERNAL)"),
+        "sql-leak": Fault("sql-leak", codes=("INVALID_ARGUMENT", "INTERNAL"),
+                          affects="a PostgreSQL driver error is appended to error.message of INVALID_ARGUMENT (and INTERNAL)"),
     }
 
     # ---- hooks ----

@@ -36,11 +36,12 @@ EXPECTED: dict[str, frozenset[str]] = {
     "body-status-mismatch": frozenset({"BodyStatusMismatch"}),
     "missing-header": frozenset({"MissingHeader"}),
     "accept-invalid": frozenset({"InvalidInputAccepted"}),
-    "html-500": frozenset({"UnparseableBody"}),
+    "html-500": frozenset({"ServerError"}),  # a 500 to an invalid request (Also: Unparseable error body)
     # same-response APIs: the replay differs; conflict APIs (Flowbrite): the reuse is accepted
     "replay-ignored": frozenset({"ReplayNotHonoured", "InvalidInputAccepted"}),
     "missing-detail-member": frozenset({"EnvelopeViolation"}),
     "stack-trace": frozenset({"InternalDetailsLeaked"}),
+    "sql-leak": frozenset({"InternalDetailsLeaked"}),
 }
 
 # suite test of each probe kind
@@ -58,7 +59,22 @@ TESTS = {
 }
 MAX_PROBES = 4
 STATS_ENV = "CONFORMANCE_FAULTMATRIX_STATS"  # set: the pytest child writes per-test request/shrink figures here
+# A failed test's JUnit message is its failure's title, or "N distinct failures: T1; T2"
+# (conformance.display); a suite error shows the exception's class name.
 _FAILURE = re.compile(r"conformance\.engine\.failures\.(\w+)")
+
+
+def _failure_names(message: str, text: str) -> list[str]:
+    from conformance.engine.failures import ALL_FAILURES
+
+    titles = {cls.title: cls.__name__ for cls in ALL_FAILURES}
+    titles["Probe setup problem"] = "ProbeSetupError"
+    shown = message.split(": ", 1)[1].split("; ") if " distinct failures: " in message else [message]
+    names = [titles[title] for title in shown if title in titles]
+    if names:
+        return names
+    match = _FAILURE.search(message + text)
+    return [match.group(1)] if match else []
 
 
 @dataclass
@@ -186,10 +202,9 @@ def run_fault(api: str, fault, *, profile: str = "smoke", timeout: float = 600, 
                 return row
             for case in ET.parse(junit).getroot().iter("testcase"):
                 for failure in list(case.findall("failure")) + list(case.findall("error")):
-                    text = (failure.get("message") or "") + (failure.text or "")
-                    match = _FAILURE.search(text)
-                    name = match.group(1) if match else failure.get("type", "error")
-                    row.found[name] = row.found.get(name, 0) + 1
+                    names = _failure_names(failure.get("message") or "", failure.text or "") or [failure.get("type", "error")]
+                    for name in names:
+                        row.found[name] = row.found.get(name, 0) + 1
     return row
 
 

@@ -77,6 +77,15 @@ def semantic_problems(catalog: Catalog, located: Located, name: str) -> list[Pro
                 report(path, f"probe expects unknown code '{code}'{suggest(code)}", "defined-codes")
             elif not entry.provokable:
                 report(path, f"probe expects '{code}', which the catalog marks as not provokable", "provokable")
+        pinned = probe.request.expect_status or []
+        allowed = {status for code in probe.expected_codes if (entry := catalog.code(code)) for status in entry.statuses}
+        for position, status in enumerate(pinned):
+            if probe.expected_codes and status not in allowed:
+                report(where + ("request", "expect_status", position),
+                       f"expect_status {status} is no status of the expected codes (they allow {sorted(allowed)})", "expect-status")
+        if probe.writes is False and probe.mode is not None:
+            # An idempotency scenario repeats a request because it has an effect (RFC 9110 9.2.2).
+            report(where + ("writes",), f"an idempotency '{probe.mode}' probe writes; 'writes: false' would run it under -m \"not writes\"", "writes")
         if probe.kind == "rate-limit":
             burst = probe.burst
             if burst is not None and burst.credential not in credentials:
@@ -86,6 +95,9 @@ def semantic_problems(catalog: Catalog, located: Located, name: str) -> list[Pro
         for path, step in steps:
             if step.credential is not None and step.credential not in credentials:
                 report(path + ("credential",), f"unknown credential '{step.credential}'; defined: {', '.join(sorted(credentials)) or 'none'}", "known-credential")
+            if probe.writes is not None and step.writes is not None:
+                # The probe's own 'writes' decides its marker: the step's would be read and ignored.
+                report(path + ("writes",), "the probe's own 'writes' overrides this step's; keep one of them", "writes")
             for placeholder in _placeholders(step):
                 if placeholder not in captured and placeholder not in BUILTIN_PLACEHOLDERS and not (
                     probe.vary and probe.vary.target == "path" and placeholder == probe.vary.name

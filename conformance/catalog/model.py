@@ -16,6 +16,7 @@ from pydantic import BaseModel, StringConstraints, ConfigDict, Field, PrivateAtt
 Provenance = Literal["seed", "public-docs", "inferred"]
 HttpStatus = int
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")  # RFC 9110 section 9.2.1 (TRACE is not in METHODS)
 PROBE_KINDS = (
     "auth",
     "field",
@@ -252,7 +253,18 @@ class Step(_Strict):
     credential: str | None = Field("primary", description="Credential name from auth.credentials; null sends none.")
     idempotency_key: bool = Field(True, description="Send a fresh idempotency key where the API's rules call for one.")
     capture: dict[str, str] = Field(default_factory=dict, description="Name -> JSON pointer into this step's response body.")
-    expect_status: list[HttpStatus] | None = Field(None, description="Statuses a setup step may answer (default: any 2xx).")
+    expect_status: list[HttpStatus] | None = Field(None, description="Statuses a setup step may answer (default: any 2xx); on the request under test, the statuses its answer must have (each a status of an expected code).")
+    writes: bool | None = Field(
+        None,
+        description="Whether this request creates or changes data (pytest marker 'writes'). "
+        "Default: by method, GET, HEAD and OPTIONS do not (RFC 9110 section 9.2.1 safe methods).",
+    )
+
+    @property
+    def writes_data(self) -> bool:
+        """RFC 9110 section 9.2.1: a safe method is read-only by definition, any other method
+        may write; a step's own ``writes`` overrides that (a search or login POST reads)."""
+        return self.writes if self.writes is not None else self.method not in SAFE_METHODS
 
     @field_validator("capture")
     @classmethod
@@ -304,6 +316,11 @@ class Probe(_Strict):
     markers: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]] = Field(
         default_factory=list, description="Extra pytest markers for this probe's test."
     )
+    writes: bool | None = Field(
+        None,
+        description="Whether the probe creates or changes data (pytest marker 'writes'), overriding its steps. "
+        "Default: any step writes (see Step.writes) or it is an idempotency probe.",
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> Probe:
@@ -316,6 +333,15 @@ class Probe(_Strict):
         if self.mode == "mismatch" and self.alternate_json is None:
             raise ValueError("an idempotency mismatch probe needs 'alternate_json'")
         return self
+
+    @property
+    def writes_data(self) -> bool:
+        """Whether the probe's test carries the marker ``writes``: its own ``writes`` if given;
+        else whether any step writes (``Step.writes_data``) or it is an idempotency scenario,
+        which repeats a request only because the request has an effect."""
+        if self.writes is not None:
+            return self.writes
+        return any(step.writes_data for step in (*self.setup, self.request)) or self.mode in ("replay", "mismatch", "concurrent")
 
     @property
     def expected_codes(self) -> tuple[str, ...]:

@@ -15,9 +15,10 @@ import secrets as _random
 import time
 import uuid
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from ..catalog.model import Catalog, Step, Vary
+from .failures import ProbeSetupError
 from .transport import OutgoingRequest
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -28,6 +29,66 @@ _HEADER_TARGETS = frozenset({"header", "credential", "idempotency-key", "content
 
 class UnsendableValue(ValueError):
     """A value HTTP/1.1 cannot carry where the probe puts it (e.g. CR or LF in a header)."""
+
+
+class OutsideBasePath(ProbeSetupError):
+    """A request that would reach the server outside the API: its path, as a server resolves
+    it, leaves ``api.base_path``, or its origin is not the target's. Refused before sending:
+    whatever answers there (a web server's HTML 405, a redirect) is no answer of the API, so
+    judging it against the catalog would blame the API for the suite's own request."""
+
+
+# Forms a server may decode before it resolves dot segments: "%2E%2E" is "..", and "%2F" or a
+# backslash may separate segments (RFC 3986 section 2.4 says not to, servers do anyway).
+_DECODED_BY_SERVERS = re.compile(r"%2[eEfF]|%5[cC]|\\")
+_DECODED = {"%2e": ".", "%2f": "/", "%5c": "/", "\\": "/"}
+
+
+def remove_dot_segments(path: str) -> str:
+    """RFC 3986 section 5.2.4: the path with "." and ".." segments resolved (a ".." above the
+    root stays at the root)."""
+    output: list[str] = []
+    while path:
+        if path.startswith("../"):
+            path = path[3:]
+        elif path.startswith("./"):
+            path = path[2:]
+        elif path.startswith("/./"):
+            path = path[2:]
+        elif path == "/.":
+            path = "/"
+        elif path.startswith("/../"):
+            path = path[3:]
+            if output:
+                output.pop()
+        elif path == "/..":
+            path = "/"
+            if output:
+                output.pop()
+        elif path in (".", ".."):
+            path = ""
+        else:
+            end = path.find("/", 1)
+            end = len(path) if end == -1 else end
+            output.append(path[:end])
+            path = path[end:]
+    return "".join(output)
+
+
+def resolved_path(path: str) -> str:
+    """The path a lenient server ends up serving for ``path``: percent-encoded dots and
+    slashes decoded, empty segments ("//") collapsed, then RFC 3986 section 5.2.4 dot-segment
+    removal. The strictest reading is the one to check: any server may be that lenient."""
+    decoded = _DECODED_BY_SERVERS.sub(lambda match: _DECODED[match.group(0).lower()], path)
+    collapsed = re.sub(r"/{2,}", "/", decoded)
+    return remove_dot_segments(collapsed) or "/"
+
+
+def is_under(path: str, base_path: str) -> bool:
+    """Whether ``path`` (a URL path) resolves to ``base_path`` or below it."""
+    base = resolved_path(base_path or "/").rstrip("/")
+    resolved = resolved_path(path)
+    return not base or resolved == base or resolved.startswith(base + "/")
 
 
 def header_value(value: Any) -> str:
@@ -105,6 +166,25 @@ class RequestBuilder:
         self.catalog = catalog
         self.base_url = base_url.rstrip("/") + catalog.api.base_path.rstrip("/")
         self.credentials = credentials
+        parts = urlsplit(self.base_url)
+        self.origin = (parts.scheme.lower(), parts.netloc.lower())
+        self.base_path = parts.path.rstrip("/")
+
+    def check_url(self, url: str) -> None:
+        """Refuse ``url`` unless it stays at the target's origin and, resolved as a server
+        resolves it (RFC 3986 section 5.2.4, encoded dots, "//"), under its base path."""
+        parts = urlsplit(url)
+        if (parts.scheme.lower(), parts.netloc.lower()) != self.origin:
+            raise OutsideBasePath(
+                f"the request would go to {parts.scheme}://{parts.netloc}, not to the target {self.origin[0]}://{self.origin[1]}",
+                ("URL", url),
+            )
+        if not is_under(parts.path, self.base_path):
+            raise OutsideBasePath(
+                f"the request path {parts.path} resolves to {resolved_path(parts.path)}, "
+                f"outside the API's base path {self.base_path or '/'}",
+                ("URL", url),
+            )
 
     def auth_value(self, name: str) -> str:
         value = self.credentials[name]
@@ -192,4 +272,5 @@ class RequestBuilder:
             headers = {key: item for key, item in headers.items() if key.lower() != str(vary.name).lower()}
             if value is not None:
                 headers[str(vary.name)] = value
+        self.check_url(url)  # every request of every suite is built here: the one gate
         return OutgoingRequest(method=step.method, url=url, headers=headers, content=content)

@@ -131,7 +131,13 @@ class ProbeCase:
         self.target.conclude(self.probe, self.expect, Verdict(exchange=exchange, failures=[failure_class(*lines)]))
 
     def check(self, exchange: Exchange, *, value: Any = NOTHING, expect: tuple[str, ...] | None = None) -> Verdict:
-        return self.target.check(exchange, self.probe, self.expect if expect is None else expect, value=value)
+        """Judge an answer to the request under test against the probe's ``expect`` and its
+        request's ``expect_status``; with ``expect`` given (an answer met on the way), against
+        those codes alone."""
+        if expect is not None:
+            return self.target.check(exchange, self.probe, expect, value=value)
+        statuses = tuple(self.probe.request.expect_status or ())
+        return self.target.check(exchange, self.probe, self.expect, value=value, statuses=statuses)
 
     def send_many(self, variables: Variables, count: int, **build_args: Any) -> list[Exchange]:
         """``count`` copies of the request at once (idempotency concurrency)."""

@@ -18,6 +18,7 @@ class ConformanceFailure(AssertionError):
 
     title: ClassVar[str] = "Conformance failure"
     kind: ClassVar[str] = "conformance"
+    observation = None  # the recorded answer (an engine.record.Observation), set where it is judged
 
     def __init__(self, *lines: tuple[str, object], context: list[tuple[str, object]] | None = None):
         self.lines = [(label, value) for label, value in lines if value is not None]
@@ -67,6 +68,23 @@ class UnknownCode(ConformanceFailure):
 
     title = "Code not in catalog"
     kind = "unknown-code"
+
+
+class NoErrorCode(ConformanceFailure):
+    """An error body in which the envelope's code locator finds nothing (no code at all, as
+    opposed to a code the catalog does not define)."""
+
+    title = "No error code in body"
+    kind = "no-code"
+
+
+class ServerError(ConformanceFailure):
+    """A 5xx answer to a request that deserves a client error (RFC 9110 section 15.6: the
+    server failed to fulfil an apparently valid request; here the request was invalid on
+    purpose, so the server crashed on it), whatever code it carries."""
+
+    title = "Server error"
+    kind = "server-error"
 
 
 class EnvelopeViolation(ConformanceFailure):
@@ -140,7 +158,8 @@ class ExpectedErrorNotProduced(ConformanceFailure):
 
 
 class InternalDetailsLeaked(ConformanceFailure):
-    """An error message exposes internals (a stack trace, source paths), OWASP ASVS 7.4.1."""
+    """An error body exposes internals (a stack trace, source paths, a database or ORM
+    error), OWASP ASVS 7.4.1 / CWE-209; the shapes are in :mod:`.leaks`."""
 
     title = "Internal details leaked"
     kind = "leak"
@@ -150,6 +169,8 @@ ALL_FAILURES: tuple[type[ConformanceFailure], ...] = (
     WrongStatus,
     WrongCode,
     UnknownCode,
+    NoErrorCode,
+    ServerError,
     EnvelopeViolation,
     WrongMediaType,
     BodyStatusMismatch,

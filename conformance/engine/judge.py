@@ -20,13 +20,8 @@ from jsonschema import Draft202012Validator
 
 from ..catalog.model import Catalog, Envelope, ErrorEntry, HeaderRule, Locator
 from . import failures as F
+from . import leaks
 from .transport import Exchange
-
-# Stack-trace shapes of the common server stacks: Python, Java/.NET, Go, Node, PHP.
-_LEAK = re.compile(
-    r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+|\n\s+at [\w$.<>]+\([\w.]*:\d+\)"
-    r"|goroutine \d+ \[|at (?:async )?[\w.<>]+ \(/[^)]+:\d+:\d+\)|Stack trace:\s*#0|\bSystem\.\w+Exception\b"
-)
 
 
 class _Missing:
@@ -108,8 +103,10 @@ class Verdict:
             return
         first = self.failures[0]
         others = [failure.title for failure in self.failures[1:]]
-        if others:
-            first.add_context(("Also", "; ".join(dict.fromkeys(others))))
+        if others and first.value("Also") is None:
+            # among the failure's own lines, before the probe's context (Probe, Input, Reproduce)
+            first.lines.append(("Also", "; ".join(dict.fromkeys(others))))
+            first.args = (first.render(),)
         raise first
 
 
@@ -131,9 +128,11 @@ class Judge:
 
     # -- public -------------------------------------------------------------------------
 
-    def judge(self, exchange: Exchange, expect: tuple[str, ...] = ()) -> Verdict:
+    def judge(self, exchange: Exchange, expect: tuple[str, ...] = (), *, statuses: tuple[int, ...] = ()) -> Verdict:
         """Judge one response. ``expect``: the codes the request must produce (empty: any
-        answer is fine, but an error answer must still conform)."""
+        answer is fine, but an error answer must still conform); ``statuses``: the statuses
+        this request must answer with (a probe's ``expect_status``), empty: any status of the
+        code received."""
         verdict = Verdict(exchange=exchange)
         if exchange.error is not None and exchange.status is None:
             verdict.failures.append(F.TransportFailure(("Error", exchange.error)))
@@ -148,8 +147,23 @@ class Judge:
                 verdict.failures.append(
                     cls(("Expected code", " or ".join(expect)), ("Expected status", self._statuses(expect)), ("Received status", status))
                 )
+            elif statuses and status not in statuses:
+                verdict.failures.append(self._not_pinned_status(statuses, status))
             return verdict
-        self._judge_error(verdict, expect)
+        if exchange.request.method == "HEAD":
+            self._judge_head(verdict, expect)
+        else:
+            self._judge_error(verdict, expect)
+        if statuses and status not in statuses and not any(isinstance(f, F.WrongStatus) for f in verdict.failures):
+            verdict.failures.append(self._not_pinned_status(statuses, status))
+        if status >= 500 and expect and self._client_errors_only(expect):
+            verdict.failures.append(
+                F.ServerError(
+                    ("Received status", status),
+                    ("Received code", verdict.code if verdict.code is not None else "<none>"),
+                    *self._expect_lines(expect),
+                )
+            )
         verdict.failures.sort(key=_rank)
         return verdict
 
@@ -182,7 +196,10 @@ class Judge:
                 return
         verdict.code = code
         if code is None:
-            verdict.failures.append(F.UnknownCode(("Received code", "<none>"), ("Received status", exchange.status), *self._expect_lines(expect)))
+            verdict.failures.append(
+                F.NoErrorCode(("Code locator", _locator_text(self.catalog.envelopes[envelope_name].code)), ("Received status", exchange.status),
+                              *self._expect_lines(expect))
+            )
             return
         entry = self.catalog.code(code) if isinstance(code, str) else None
         if entry is None and envelope_name is not None and code is not None and not self.catalog.envelopes[envelope_name].code:
@@ -275,13 +292,22 @@ class Judge:
         name, envelope = self._json_envelopes[0]
         self._check_media_type(verdict, envelope)
         self._check_schema(verdict, None, body, envelope_name=name)
-        verdict.failures.append(F.UnknownCode(("Received code", "<none: the envelope's code locator finds nothing>"), ("Received status", exchange.status), ("Body", _preview(exchange.body))))
+        verdict.failures.append(
+            F.NoErrorCode(
+                ("Code locator", " or ".join(_locator_text(env.code) for _, env in self._json_envelopes if env.code) or "<none in the catalog>"),
+                ("Received status", exchange.status),
+                ("Body", _preview(exchange.body)),
+            )
+        )
         return None, None, body
 
     def _check_media_type(self, verdict: Verdict, envelope: Envelope) -> None:
         received = verdict.exchange.media_type
         if envelope.media_type and received != envelope.media_type.lower():
-            verdict.failures.append(F.WrongMediaType(("Expected media type", envelope.media_type), ("Received media type", received or "<none>")))
+            verdict.failures.append(
+                F.WrongMediaType(("Expected media type", envelope.media_type), ("Received media type", received or "<none>"),
+                                 ("Received status", verdict.exchange.status))
+            )
 
     def _check_expected(self, verdict: Verdict, entry: ErrorEntry, expect: tuple[str, ...]) -> None:
         if not expect or entry.code in expect:
@@ -347,12 +373,57 @@ class Judge:
                     )
 
     def _check_leak(self, verdict: Verdict, envelope: Envelope, body: Any) -> None:
-        text = json.dumps(body, ensure_ascii=False)
-        match = _LEAK.search(text.replace("\\n", "\n"))
-        if match:
-            verdict.failures.append(F.InternalDetailsLeaked(("Found", match.group(0).strip()[:120]), ("Code", verdict.code)))
+        # Each string of the body as the server wrote it (escapes decoded), so a quoted
+        # token ('near "FROM"') reads as it would in the server's log.
+        found = leaks.find_in(body)  # stack traces, database and ORM error text (ASVS 7.4.1)
+        if found is not None:
+            verdict.failures.append(F.InternalDetailsLeaked(("Found", found), ("Code", verdict.code)))
+
+    def _judge_head(self, verdict: Verdict, expect: tuple[str, ...]) -> None:
+        """RFC 9110 section 9.3.2: the answer to HEAD has no content, so only its status, its
+        headers and a code an envelope locates in a header can be judged."""
+        exchange = verdict.exchange
+        for envelope in self.catalog.envelopes.values():
+            if envelope.code is not None and envelope.code.header is not None:
+                code = locate(envelope.code, None, exchange.headers)
+                if code is not MISSING:
+                    break
+        else:
+            code = MISSING
+        self._check_headers(verdict, self.catalog.headers.every_error)
+        if code is MISSING:
+            allowed = self._statuses(expect) if expect else "/".join(map(str, sorted({s for e in self.catalog.errors for s in e.statuses})))
+            if str(exchange.status) not in allowed.split("/"):
+                verdict.failures.append(
+                    F.WrongStatus(("Expected status", allowed), ("Received status", exchange.status), *self._expect_lines(expect)[:1],
+                                  ("Note", "a HEAD answer has no body (RFC 9110 section 9.3.2): judged by status and headers"))
+                )
+            verdict.notes.append("HEAD: no body to read a code from; judged by status and headers")
+            return
+        verdict.code = code
+        entry = self.catalog.code(code) if isinstance(code, str) else None
+        if entry is None:
+            verdict.failures.append(F.UnknownCode(("Received code", code), ("Received status", exchange.status), ("Did you mean", self.suggest(str(code))),
+                                                  *self._expect_lines(expect)))
+            return
+        verdict.entry = entry
+        self._check_expected(verdict, entry, expect)
+        if exchange.status not in entry.statuses:
+            verdict.failures.append(F.WrongStatus(("Code", entry.code), ("Expected status", "/".join(map(str, entry.statuses))),
+                                                  ("Received status", exchange.status), ("Catalog entry", self._entry_line(entry))))
+        self._check_headers(verdict, entry.headers, entry)
 
     # -- helpers ------------------------------------------------------------------------
+
+    def _client_errors_only(self, expect: tuple[str, ...]) -> bool:
+        """Whether every status the expected codes allow is a 4xx (their request is invalid)."""
+        statuses = [status for code in expect if (entry := self.catalog.code(code)) for status in entry.statuses]
+        return bool(statuses) and all(400 <= status < 500 for status in statuses)
+
+    @staticmethod
+    def _not_pinned_status(statuses: tuple[int, ...], status: int) -> F.WrongStatus:
+        return F.WrongStatus(("Expected status", "/".join(map(str, statuses))), ("Received status", status),
+                             ("Rule", "the probe's expect_status"))
 
     def _statuses(self, codes: tuple[str, ...]) -> str:
         statuses: list[int] = []
@@ -374,8 +445,10 @@ class Judge:
 
 _ORDER = [
     F.TransportFailure,
+    F.ServerError,
     F.UnparseableBody,
     F.WrongMediaType,
+    F.NoErrorCode,
     F.UnknownCode,
     F.WrongCode,
     F.WrongStatus,
@@ -389,6 +462,13 @@ _ORDER = [
 
 def _rank(failure: F.ConformanceFailure) -> int:
     return _ORDER.index(type(failure)) if type(failure) in _ORDER else len(_ORDER)
+
+
+def _locator_text(locator: Locator | None) -> str:
+    if locator is None:
+        return "<none>"
+    where = f"header {locator.header}" if locator.header is not None else f"pointer {locator.pointer}"
+    return where + (f" matching {locator.pattern}" if locator.pattern else "")
 
 
 def _preview(raw: bytes, limit: int = 200) -> str:

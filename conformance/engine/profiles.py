@@ -19,13 +19,17 @@ _BASE = settings.get_profile("default")
 # Network round trips are slow and vary (deadline), and a probe's strategies filter on
 # purpose (health checks): neither says anything about the API under test.
 PROBE_OVERRIDES = dict(deadline=None, suppress_health_check=list(HealthCheck))
-_COMMON = dict(PROBE_OVERRIDES, print_blob=True)
+# No explain phase: it sends more requests to the API to list the suite's own source lines,
+# and the failure shown (display.py) says what a catalog author needs; no @reproduce_failure
+# blob either (advice for editing a test function, which here is the suite's).
+_COMMON = dict(PROBE_OVERRIDES, print_blob=False,
+               phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink])
 SUITE_PROFILES = {
     "dev": settings(parent=_BASE, max_examples=15, **_COMMON),
     "ci": settings(parent=_BASE, max_examples=30, derandomize=True, **_COMMON),
     "thorough": settings(parent=_BASE, max_examples=300, **_COMMON),
     # 'smoke': a few examples, no shrinking: "is anything broken?" as fast as possible (fault matrices)
-    "smoke": settings(parent=_BASE, max_examples=5, phases=[Phase.explicit, Phase.reuse, Phase.generate], **_COMMON),
+    "smoke": settings(parent=_BASE, **{**_COMMON, "max_examples": 5, "phases": [Phase.explicit, Phase.reuse, Phase.generate]}),
 }
 # Registered so that --hypothesis-profile accepts them, except 'ci': Hypothesis has its own
 # and loads it when CI is set; registering that name again would reload it and change the

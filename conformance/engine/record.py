@@ -37,10 +37,14 @@ class Recorder:
         self.observations: list[Observation] = []
         self.setup_problems: list[dict] = []
 
-    def add(self, observation: Observation) -> None:
+    def add(self, observation: Observation) -> Observation:
         with self._lock:
             self.observations.append(observation)
+        return observation
 
-    def add_setup_problem(self, catalog: str, probe: str, message: str) -> None:
+    def add_setup_problem(self, catalog: str, probe: str, message: str, **details: object) -> None:
+        """A probe that could not run; ``details`` as ``reason`` ("rate-limited",
+        "outside-base-path") and, for a 429, ``retry_after`` (as received) and ``wait_seconds``
+        (the wait it asked for, uncapped: what a rerun would need)."""
         with self._lock:
-            self.setup_problems.append({"catalog": catalog, "probe": probe, "message": message})
+            self.setup_problems.append({"catalog": catalog, "probe": probe, "message": message, **details})

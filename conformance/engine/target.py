@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from ..catalog.model import Catalog, Probe, Step
 from . import secrets
-from .build import NOTHING, RequestBuilder, Variables
+from .build import NOTHING, OutsideBasePath, RequestBuilder, Variables
 from .curl import to_curl
 from .failures import ConformanceFailure, ProbeSetupError
 from .judge import Judge, Verdict
@@ -36,7 +36,8 @@ class Target:
 
     def __post_init__(self) -> None:
         for value in self.credentials.values():
-            secrets.register(value)
+            # The scheme says which encodings the value travels in (Basic: RFC 7617 base64).
+            secrets.register(value, scheme=self.catalog.auth.scheme)
         self.judge = Judge(self.catalog, strict_planned=self.strict_planned)
         self.builder = RequestBuilder(self.catalog, self.base_url, self.credentials)
 
@@ -83,7 +84,12 @@ class Target:
     ) -> Exchange:
         """Build and send one request. A 429 outside a rate-limit probe is judged as an
         error response, then the request is retried after Retry-After (capped)."""
-        request = self.builder.build(step, variables, **build_args)
+        try:
+            request = self.builder.build(step, variables, **build_args)
+        except OutsideBasePath as exc:
+            # The catalog's path (or a drawn one) would leave the API: nothing was sent.
+            self.recorder.add_setup_problem(self.name, probe.id, str(exc).splitlines()[1], reason="outside-base-path")
+            raise
         waited = 0.0
         for attempt in range(MAX_429_RETRIES + 1):
             exchange = self.transport.send(request)
@@ -97,24 +103,36 @@ class Target:
             waited += delay
             time.sleep(delay)
         # Still limited: the probe never reached what it tests, so this is not its failure.
-        self.recorder.add_setup_problem(self.name, probe.id, "rate-limited")
+        # RFC 6585 section 4 / RFC 9110 section 10.2.3: Retry-After is the wait a rerun needs.
+        header = exchange.headers.get("retry-after")
+        needed = float(round(retry_after_seconds(header, capped=False))) if header else None
+        wait_text = f"wait {needed:g} s (Retry-After: {header})" if needed is not None else "no Retry-After given"
+        self.recorder.add_setup_problem(
+            self.name, probe.id, f"rate-limited: the target kept answering 429; {wait_text}",
+            reason="rate-limited", retry_after=header, wait_seconds=needed,
+        )
         raise ProbeSetupError(
-            f"the target kept answering 429 (Retry-After: {exchange.headers.get('retry-after', 'none')}; "
+            f"rate-limited: the target kept answering 429 (Retry-After: {header or 'none'}; "
             f"waited {waited:.1f} s here, {self.retry_waited:.1f} of {MAX_RETRY_WAIT:g} s allowed per target); "
             "lower --max-rps or use a credential with a higher limit",
+            ("Wait needed", f"{needed:g} s" if needed is not None else None),
             ("Probe", f"{self.name}:{probe.id}"),
             ("Reproduce", self.reproducer(exchange)),
         )
 
-    def check(self, exchange: Exchange, probe: Probe, expect: tuple[str, ...], *, value: object = NOTHING) -> Verdict:
+    def check(self, exchange: Exchange, probe: Probe, expect: tuple[str, ...], *, value: object = NOTHING,
+              statuses: tuple[int, ...] = ()) -> Verdict:
         """Judge ``exchange``; raise its first failure with the probe, input and reproducer."""
-        return self.conclude(probe, expect, self.judge.judge(exchange, expect), value=value)
+        return self.conclude(probe, expect, self.judge.judge(exchange, expect, statuses=statuses), value=value)
 
     def conclude(self, probe: Probe, expect: tuple[str, ...], verdict: Verdict, *, value: object = NOTHING) -> Verdict:
         """Record ``verdict``; if it failed, raise its first failure with the probe, input and
         reproducer. The one path of every verdict, the judge's and the suites' own."""
-        self.record(probe, expect, verdict)
+        observation = self.record(probe, expect, verdict)
         if verdict.failures:
+            # What the run's findings and reports say of this failure if it is the one
+            # pytest finally reports (after shrinking: the example the terminal shows).
+            verdict.failures[0].observation = observation
             verdict.failures[0].add_context(
                 ("Probe", f"{self.name}:{probe.id}"),
                 ("Input", secrets.redact(repr(value)) if value is not NOTHING else None),
@@ -126,10 +144,10 @@ class Target:
     def reproducer(self, exchange: Exchange) -> str:
         return to_curl(exchange.request, auth_header=self.catalog.auth.header)
 
-    def record(self, probe: Probe, expect: tuple[str, ...], verdict: Verdict) -> None:
+    def record(self, probe: Probe, expect: tuple[str, ...], verdict: Verdict) -> Observation:
         exchange = verdict.exchange
         failure: ConformanceFailure | None = verdict.failures[0] if verdict.failures else None
-        self.recorder.add(
+        return self.recorder.add(
             Observation(
                 catalog=self.name,
                 probe=probe.id,
@@ -149,15 +167,17 @@ class Target:
         )
 
 
-def retry_after_seconds(value: str | None, *, default: float = 1.0) -> float:
-    """RFC 9110 section 10.2.3: delay-seconds or an HTTP-date; capped, never negative."""
+def retry_after_seconds(value: str | None, *, default: float = 1.0, capped: bool = True) -> float:
+    """RFC 9110 section 10.2.3: delay-seconds or an HTTP-date; capped at MAX_RETRY_AFTER
+    (``capped=False``: the wait as asked, for the report), never negative."""
+    limit = MAX_RETRY_AFTER if capped else float("inf")  # read at call time: tests lower it
     if not value:
         return default
     value = value.strip()
     if value.isdigit():
-        return min(float(value), MAX_RETRY_AFTER)
+        return min(float(value), limit)
     try:
         when = email.utils.parsedate_to_datetime(value).timestamp()
     except (TypeError, ValueError, IndexError):
         return default
-    return max(0.0, min(when - time.time(), MAX_RETRY_AFTER))
+    return max(0.0, min(when - time.time(), limit))

@@ -5,7 +5,8 @@ turns a schemathesis response into an :class:`~conformance.engine.transport.Exch
 asks the engine for a verdict and hands the first failure back to schemathesis as a
 :class:`CatalogViolation` (a schemathesis ``Failure`` carrying the engine's title and
 "Label: value" lines). Nothing here is registered on import: :mod:`.hooks` registers the
-command-line check, and :func:`catalog_check` builds an unregistered one for pytest.
+command-line check, and :func:`catalog_check` builds an unregistered one for pytest, which
+given the run's target records each verdict where the run's reports read them.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ import httpx
 from schemathesis.core.failures import Failure, Severity
 
 from ..catalog import load_catalog
-from ..catalog.model import Catalog
+from ..catalog.model import Catalog, Probe
 from ..engine import failures as F
 from ..engine.judge import Judge, Verdict
+from ..engine.target import Target
 from ..engine.transport import Exchange, OutgoingRequest
 
 __all__ = ["CATALOG_ENV", "CatalogViolation", "catalog_check", "exchange_from_response", "judge_response", "resolve_catalog"]
@@ -106,17 +108,43 @@ def judge_response(judge: Judge, response: Any) -> Verdict | None:
     return judge.judge(exchange_from_response(response), expect=())
 
 
-def catalog_check(catalog: Catalog | str | None = None, *, strict_planned: bool | None = None) -> Callable[..., None]:
-    """A schemathesis check function ``(ctx, response, case)`` bound to one catalog (not registered)."""
-    resolved = resolve_catalog(catalog)
-    if strict_planned is None:
-        strict_planned = os.environ.get(STRICT_PLANNED_ENV, "").strip().lower() in ("1", "true", "yes", "on")
-    judge = Judge(resolved, strict_planned=strict_planned)
+def catalog_check(
+    catalog: Catalog | str | None = None,
+    *,
+    strict_planned: bool | None = None,
+    target: Target | None = None,
+    probe_id: str = "openapi",
+) -> Callable[..., None]:
+    """A schemathesis check function ``(ctx, response, case)`` bound to one catalog (not registered).
+
+    With ``target`` (the pytest route), the target's judge gives the verdicts and each one goes
+    through ``Target.conclude``, the one path of every verdict of a run: it is recorded as an
+    observation of pseudo-probe ``probe_id`` (kind ``openapi``), so the terminal coverage and
+    the reports count the answers this check judged, as they count the probes'.
+    """
+    if target is not None:
+        resolved, judge = target.catalog, target.judge
+        probe = Probe.model_construct(id=probe_id, kind="openapi", expect=None, setup=[], markers=[])
+    else:
+        resolved = resolve_catalog(catalog)
+        if strict_planned is None:
+            strict_planned = os.environ.get(STRICT_PLANNED_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+        judge = Judge(resolved, strict_planned=strict_planned)
 
     def catalog_conformance(ctx: Any, response: Any, case: Any) -> None:
         """Every 4xx/5xx answer is a catalog code with its status, envelope, media type and headers."""
         verdict = judge_response(judge, response)
-        if verdict is None or verdict.passed:
+        if verdict is None:
+            return None
+        if target is not None:
+            try:
+                target.conclude(probe, (), verdict)
+            except F.ConformanceFailure as failure:
+                # conclude added the probe's context (Probe, Reproduce) and the other failures' titles
+                failure.add_context(("Catalog", resolved.api.name))
+                raise CatalogViolation(operation=case.operation.label, failure=failure, catalog_code=verdict.code) from None
+            return None
+        if verdict.passed:
             return None
         first = verdict.failures[0]
         others = [failure.title for failure in verdict.failures[1:]]

@@ -11,7 +11,8 @@ Findings, grouped:
 - ``spec-only`` / ``catalog-only``: where the spec names its codes (``x-error-codes`` per
   operation, or an ``enum`` at the code member of an error schema), codes on one side only.
 
-Exit 0 when consistent, 1 on findings, 2 when an input cannot be read.
+Exit 0 when consistent, 1 on findings, 2 when an input cannot be read (the spec: a path or
+an http(s) URL, JSON or YAML, see :mod:`.document`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from jsonschema import Draft4Validator, Draft202012Validator
 
 from ..catalog import CatalogError, load_catalog
 from ..catalog.model import Catalog, Envelope, ErrorEntry
+from .document import DocumentError, load_document
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 GROUPS = {
@@ -54,16 +56,9 @@ class _Response:
 
 
 def load_spec(source: str) -> dict:
-    if source.startswith(("http://", "https://")):
-        from .run import fetch_document
-
-        return fetch_document(source)
-    text = Path(source).read_text(encoding="utf-8")
-    if source.endswith((".yaml", ".yml")):
-        import yaml
-
-        return yaml.safe_load(text)
-    return json.loads(text)
+    """The document at ``source`` (a path or an http(s) URL; JSON or YAML, whichever it is
+    written in): the suite's one loader, :func:`.document.load_document`."""
+    return load_document(source)
 
 
 def _resolve(document: dict, node: Any, stack: tuple[str, ...] = ()) -> Any:
@@ -304,8 +299,8 @@ def run(catalog: str, spec: str) -> int:
         return 2
     try:
         document = load_spec(spec)
-    except Exception as exc:  # noqa: BLE001 - any unreadable spec is a usage error
-        print(f"cannot read {spec}: {exc}")
+    except DocumentError as exc:
+        print(exc)  # one line: the document and the problem (with its line where it did not parse)
         return 2
     findings = check(loaded, document)
     for line in render(loaded, Path(spec).name, document, findings):

@@ -9,7 +9,6 @@ every operation that broke a contract.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +19,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.generation import GenerationMode
+
+from .document import DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, load_document
 
 __all__ = [
     "BUILTIN_CHECKS",
@@ -54,19 +55,11 @@ def builtin_checks(names: Iterable[str]) -> list[Callable[..., Any]]:
     return [CHECKS.get_one(name) for name in names]
 
 
-def fetch_document(url: str, *, timeout: float = 10.0, max_body: int = 16 << 20) -> dict:
-    """The OpenAPI document at ``url`` (loopback or the given target; never through a proxy),
-    through the engine's transport: one deadline, a size cap, no redirects."""
-    from ..engine.transport import OutgoingRequest, Transport
-
-    transport = Transport(timeout=timeout, max_body=max_body)
-    try:
-        exchange = transport.send(OutgoingRequest("GET", url, {"Accept": "application/json"}))
-    finally:
-        transport.close()
-    if exchange.error or exchange.truncated or not exchange.ok:
-        raise ValueError(f"GET {url}: {exchange.error or exchange.status}{' (over the size cap)' if exchange.truncated else ''}")
-    return json.loads(exchange.body)
+def fetch_document(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_body: int = DEFAULT_MAX_BODY) -> dict:
+    """The OpenAPI document (JSON or YAML) at ``url``, read by :func:`.document.load_document`:
+    through the engine's transport (one deadline, a size cap, no redirects, never through a
+    proxy). Raises :class:`.document.DocumentError` (a ``ValueError``)."""
+    return load_document(url, timeout=timeout, max_body=max_body)
 
 
 @dataclass

@@ -203,6 +203,27 @@ def _failure(name: str, code: dict[str, Any], open_: bool) -> str:
     )
 
 
+def _failed_tests(section: dict[str, Any]) -> str:
+    """Every distinct failure of every failed test, attributed to the code its answer carried."""
+    if not section["failures"]:
+        return ""
+    rows = []
+    for f in section["failures"]:
+        repro = f'<pre class="repro">{_e(f["reproducer"])}</pre>' if f["reproducer"] else ""
+        rows.append(
+            f'<tr data-kind="{_e(f["kind"])}"><td class="mono">{_breakable(f["test"])}</td><td>{_e(f["title"])}</td>'
+            f'<td class="mono">{_e(f["status"] if f["status"] is not None else "—")}</td>'
+            f'<td class="mono">{_e(f["code"] or "no code")}</td>'
+            f'<td><details><summary>message</summary><pre class="message">{_e(f["message"])}</pre>{repro}</details></td></tr>'
+        )
+    rows = "".join(rows)
+    return (
+        f'<h3>Failed tests ({len({f["test"] for f in section["failures"]})})</h3>'
+        f'<table class="failed-tests" data-failure-count="{len(section["failures"])}"><thead><tr><th>Test</th>'
+        f"<th>Failure</th><th>Status</th><th>Attributed to</th><th></th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
 def _codes_table(section: dict[str, Any]) -> str:
     rows = []
     for code in section["codes"]:
@@ -250,6 +271,8 @@ def _setup(section: dict[str, Any]) -> str:
     )
     return (
         "<h3>Probe setup problems (not conformance failures)</h3>"
+        f'<p class="setup-count" data-setup-probes="{section["setup_counts"]["probes"]}" '
+        f'data-rate-limited="{section["setup_counts"]["rate_limited"]}">{_e(section["setup_counts"]["line"])}.</p>'
         f'<table class="setup"><thead><tr><th>Probe</th><th>Problem</th></tr></thead><tbody>{rows}</tbody></table>'
     )
 
@@ -281,7 +304,7 @@ def _section(name: str, section: dict[str, Any]) -> str:
         f'<p class="sub muted">{counts["total"]} codes · {counts["exercised"]} exercised · '
         f'{section["requests"]} responses judged</p>'
         f'<ul class="counts">{chips}</ul><div class="bar" aria-hidden="true">{bar}</div>'
-        f"{_matrix(name, section)}{failures_html}"
+        f"{_matrix(name, section)}{failures_html}{_failed_tests(section)}"
         f"<h3>Codes the API answered that the catalog does not know</h3>{_unknown(section)}"
         f"{_setup(section)}{_codes_table(section)}</section>"
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..coverage import VERDICTS
 from ..engine import secrets
-from .model import LABELS, SYMBOLS, failures
+from .model import LABELS, SYMBOLS
 
 
 def _cell(value: Any) -> str:
@@ -85,17 +85,16 @@ def render(report: dict[str, Any]) -> str:
             ["Code", "Status", "Category", "Verdict", "Probes", "Requests", "Statuses seen", "Codes seen", "Note"],
             rows,
         )
-        failing = failures(section)
-        if failing:
-            out += ["", "### Failures", ""]
-            for code in failing:
-                failure = code["first_failure"]
-                out.append(f"#### `{code['code']}`: {_cell(failure['title'])}")
+        found = section["failures"]
+        if found:
+            # Every distinct failure of every failed test, grouped by the code its answer
+            # carried: an either-or probe's failure is listed once, under what it got.
+            out += ["", f"### Failures ({len(found)} in {len({f['test'] for f in found})} failed tests)", ""]
+            for failure in sorted(found, key=lambda f: (f["code"] is None, f["code"] or "", f["test"])):
+                out.append(f"#### {_code(failure['code']) or 'no code'}: {_cell(failure['title'])}")
                 out.append("")
-                out.append(
-                    f"Probe `{failure['probe']}`, request `{failure['request']}`, "
-                    f"answered {_cell(failure['status'])} {_code(failure['code']) or '(no code)'}."
-                )
+                answered = f"answered {_cell(failure['status'])} {_code(failure['code']) or '(no code)'}" if failure["request"] else "not judged"
+                out.append(f"Test `{_cell(failure['test'])}`, probe `{_cell(failure['probe'])}`, {answered}.")
                 out.append("")
                 out += _fence(failure["message"] or "")
                 if failure["reproducer"]:
@@ -114,7 +113,7 @@ def render(report: dict[str, Any]) -> str:
         else:
             out.append("None observed.")
         if section["setup_problems"]:
-            out += ["", "### Probe setup problems", ""]
+            out += ["", "### Probe setup problems", "", section["setup_counts"]["line"] + ".", ""]
             out += _table(
                 ["Probe", "Problem"],
                 [[_code(problem.get("probe")), _cell(problem.get("message"))] for problem in section["setup_problems"]],

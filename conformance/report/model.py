@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ..catalog.model import Catalog
-from ..coverage import VERDICTS, compute
+from ..coverage import VERDICTS, compute, distinct_setup_problems, setup_count_line
 from ..engine import secrets
 from ..engine.record import Observation
 
@@ -76,9 +76,44 @@ def _failure(obs: Observation) -> dict[str, Any]:
     }
 
 
-def catalog_report(catalog: Catalog, observations: list[Observation], setup_problems: list[dict]) -> dict[str, Any]:
-    """Per-code verdicts and what was observed, for one catalog."""
+def _finding(finding: dict[str, Any]) -> dict[str, Any]:
+    """A failed test's failure as the reports show it (the first_failure shape, plus the test)."""
+    probe = f"{finding['catalog']}:{finding['probe']}" if finding.get("probe") else finding.get("catalog")
+    return {
+        "test": finding["test"],
+        "probe": probe,
+        "kind": finding["kind"],
+        "title": finding["title"],
+        "expected": list(finding.get("expected") or []),
+        "request": finding.get("request"),
+        "status": finding.get("status"),
+        "code": finding.get("code"),
+        "input": finding.get("input"),
+        "message": finding.get("message"),
+        "reproducer": finding.get("reproducer"),
+        "notes": [],
+    }
+
+
+def _shown_failure(code: str, findings: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The failure a code's row shows: the first finding that carried the code, else the
+    first that expected it and carried none of its expected codes (shrunk, as the terminal
+    showed it)."""
+    for finding in findings:
+        if finding["code"] == code:
+            return finding
+    for finding in findings:
+        if code in finding["expected"] and finding["code"] not in finding["expected"]:
+            return finding
+    return None
+
+
+def catalog_report(catalog: Catalog, observations: list[Observation], setup_problems: list[dict],
+                   found: list[dict] | None = None) -> dict[str, Any]:
+    """Per-code verdicts and what was observed, for one catalog; ``found``: the findings of
+    its failed tests."""
     coverage = compute(catalog, observations)
+    failed = [_finding(finding) for finding in sorted(found or [], key=lambda finding: finding["test"])]
     observed_codes: dict[str, Counter] = defaultdict(Counter)
     unknown: dict[str, dict[str, Any]] = {}
     for obs in observations:
@@ -105,7 +140,8 @@ def catalog_report(catalog: Catalog, observations: list[Observation], setup_prob
                 "requests": cov.requests,
                 "observed_statuses": {str(status): count for status, count in sorted(cov.observed_statuses.items())},
                 "observed_codes": dict(sorted(observed_codes[entry.code].items())),
-                "first_failure": _failure(cov.first_failure) if cov.first_failure is not None else None,
+                "first_failure": _shown_failure(entry.code, failed) or (
+                    _failure(cov.first_failure) if cov.first_failure is not None else None),
             }
         )
     counts = {verdict: coverage.count(verdict) for verdict in VERDICTS}
@@ -126,9 +162,27 @@ def catalog_report(catalog: Catalog, observations: list[Observation], setup_prob
                 for item in sorted(unknown.values(), key=lambda item: (-item["count"], item["code"]))
             ],
             "failures_outside_codes": [_failure(obs) for obs in coverage.outside_codes],
-            "setup_problems": [dict(problem) for problem in setup_problems],
+            # Every distinct failure of every failed test, attributed to the code it carried.
+            "failures": failed,
+            **_setup_problems(setup_problems),
         }
     )
+
+
+def _setup_problems(problems: list[dict]) -> dict[str, Any]:
+    """Probes that could not run (a rejected control, a 429 that outlasted the retries, a path
+    outside base_path), one per probe and reason, counted apart from conformance failures; a
+    rate-limited one carries ``retry_after`` and ``wait_seconds``, the wait a rerun needs."""
+    distinct = distinct_setup_problems(problems)
+    return {
+        "setup_problems": [dict(problem) for problem in distinct],
+        "setup_counts": {
+            "probes": len({(problem.get("catalog"), problem.get("probe")) for problem in distinct}),
+            "rate_limited": len({(problem.get("catalog"), problem.get("probe")) for problem in distinct
+                                 if problem.get("reason") == "rate-limited"}),
+            "line": setup_count_line(distinct) if distinct else None,
+        },
+    }
 
 
 def build(
@@ -136,14 +190,18 @@ def build(
     observations: list[Observation],
     setup_problems: list[dict],
     run: dict[str, Any],
+    found: list[dict] | None = None,
 ) -> dict[str, Any]:
-    """The whole report: run metadata, then one section per catalog."""
+    """The whole report: run metadata, then one section per catalog. ``found``: the
+    findings of the run's failed tests (conformance.findings)."""
+    found = list(found or [])
     sections = {}
     for name, catalog in catalogs.items():
         sections[name] = catalog_report(
             catalog,
             [obs for obs in observations if obs.catalog == name],
             [problem for problem in setup_problems if problem.get("catalog") == name],
+            [finding for finding in found if finding.get("catalog") == name],
         )
     totals = {verdict: sum(section["counts"][verdict] for section in sections.values()) for verdict in VERDICTS}
     return _clean(
@@ -152,7 +210,8 @@ def build(
             "run": {**run, "target": safe_url(run.get("target")), "catalogs": list(catalogs)},
             "totals": totals,
             "catalogs": sections,
-            "setup_problems": [dict(problem) for problem in setup_problems],
+            **_setup_problems(setup_problems),
+            "failed_tests": sorted({finding["test"] for finding in found}),
         }
     )
 

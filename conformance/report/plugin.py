@@ -181,6 +181,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         conformance_plugin.collected_observations(config),
         conformance_plugin.collected_setup_problems(config),
         run,
+        conformance_plugin.collected_findings(config),
     )
     directory.mkdir(parents=True, exist_ok=True)
     state["written"] = [

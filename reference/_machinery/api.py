@@ -278,6 +278,9 @@ class ApiDefinition:
                 msg = get_path(body, env.message_path) or ""
                 trace = err.extras.get("traceback") or faults_mod.FAKE_TRACEBACK
                 set_path(body, env.message_path, f"{msg}\n{trace.rstrip()}")
+            elif f.kind == "sql-leak" and env.message_path:
+                msg = get_path(body, env.message_path) or ""
+                set_path(body, env.message_path, f"{msg}: {faults_mod.FAKE_SQL_ERROR}" if msg else faults_mod.FAKE_SQL_ERROR)
             elif f.kind == "wrong-media-type":
                 media = f.param or "text/plain"
         if hit and f.kind == "missing-header":

@@ -25,6 +25,7 @@ FAULT_KINDS: dict[str, str] = {
     "replay-ignored": "an idempotent replay is processed again as new (a second resource with a new id)",
     "missing-detail-member": "the per-field detail member (validationErrors / param / field / errors) is missing from validation errors",
     "stack-trace": "a stack trace leaks into the message of 500s and validation errors",
+    "sql-leak": "a database error text leaks into the message of 500s and validation errors",
 }
 
 
@@ -122,4 +123,12 @@ FAKE_TRACEBACK = (
     '  File "/srv/app/validation.py", line 88, in validate\n'
     "    raise ValidationError(errors)\n"
     "app.validation.ValidationError: request validation failed"
+)
+
+# What a handler that passes its database driver's exception text on to the client sends:
+# the PostgreSQL driver's error for a query built from unsanitised input.
+FAKE_SQL_ERROR = (
+    'psycopg2.errors.SyntaxError: syntax error at or near "WHERE"\n'
+    "LINE 1: SELECT * FROM accounts WHERE WHERE id = '';\n"
+    "                                     ^"
 )

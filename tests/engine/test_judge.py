@@ -78,7 +78,10 @@ def test_status_set_accepts_either(judge):
 
 
 CASES = {
-    "wrong status": (answer(500, {"errcode": "M_NOT_FOUND", "error": "x"}), ("M_NOT_FOUND",), F.WrongStatus),
+    "wrong status": (answer(410, {"errcode": "M_NOT_FOUND", "error": "x"}), ("M_NOT_FOUND",), F.WrongStatus),
+    "server error": (answer(500, {"errcode": "M_BAD_JSON", "error": "x"}), ("M_NOT_FOUND",), F.ServerError),
+    "no code": (answer(404, {"error": "x"}), ("M_NOT_FOUND",), F.NoErrorCode),
+    "null code": (answer(404, {"errcode": None, "error": "x"}), ("M_NOT_FOUND",), F.NoErrorCode),
     "wrong code": (answer(400, {"errcode": "M_BAD_JSON", "error": "x"}), ("M_NOT_FOUND",), F.WrongCode),
     "unknown code": (answer(404, {"errcode": "M_NOTFOUND", "error": "x"}), ("M_NOT_FOUND",), F.UnknownCode),
     "envelope": (answer(404, {"errcode": "M_NOT_FOUND"}), ("M_NOT_FOUND",), F.EnvelopeViolation),
@@ -128,11 +131,80 @@ def test_transport_error_is_a_failure_not_a_crash(judge):
 
 
 def test_failure_text_is_title_then_label_lines(judge):
-    verdict = judge.judge(answer(500, {"errcode": "M_NOT_FOUND", "error": "x"}), ("M_NOT_FOUND",))
+    verdict = judge.judge(answer(410, {"errcode": "M_NOT_FOUND", "error": "x"}), ("M_NOT_FOUND",))
     assert str(verdict.failures[0]).splitlines() == [
         "Wrong HTTP status",
         "Code: M_NOT_FOUND",
         "Expected status: 404",
-        "Received status: 500",
+        "Received status: 410",
         "Catalog entry: matrixish M_NOT_FOUND (404, status seed, name seed)",
     ]
+
+
+def test_a_body_without_a_code_is_not_an_unknown_code(judge):
+    failure = judge.judge(answer(404, {"error": "x"}), ("M_NOT_FOUND",)).failures[0]
+    assert failure.render().splitlines() == [
+        "No error code in body",
+        "Code locator: pointer /errcode",
+        "Received status: 404",
+        'Body: {"error": "x"}',
+    ]
+
+
+def test_wrong_media_type_shows_the_status(judge):
+    verdict = judge.judge(answer(500, raw=b'{"errcode": "M_BAD_JSON", "error": "x"}', media="text/plain"))
+    assert verdict.failures[0].render().splitlines() == [
+        "Wrong media type",
+        "Expected media type: application/json",
+        "Received media type: text/plain",
+        "Received status: 500",
+    ]
+
+
+def test_a_5xx_to_a_request_that_deserves_a_4xx_is_a_server_error_whatever_its_code(judge):
+    verdict = judge.judge(answer(500, {"errcode": "M_BAD_JSON", "error": "x"}), ("M_NOT_FOUND",))
+    assert verdict.failures[0].render().splitlines() == [
+        "Server error",
+        "Received status: 500",
+        "Received code: M_BAD_JSON",
+        "Expected code: M_NOT_FOUND",
+        "Expected status: 404",
+    ]
+    # The fuzz (no expected code) judges a 5xx by its envelope alone.
+    assert F.ServerError not in kinds(judge.judge(answer(500, {"errcode": "M_BAD_JSON", "error": "x"})))
+
+
+def test_expect_status_pins_the_status_of_this_request(judge):
+    ok = answer(422, {"errcode": "M_BAD_JSON", "error": "x"})
+    assert judge.judge(ok, ("M_BAD_JSON",), statuses=(422,)).passed
+    verdict = judge.judge(answer(400, {"errcode": "M_BAD_JSON", "error": "x"}), ("M_BAD_JSON",), statuses=(422,))
+    assert verdict.failures[0].render().splitlines() == [
+        "Wrong HTTP status",
+        "Expected status: 422",
+        "Received status: 400",
+        "Rule: the probe's expect_status",
+    ]
+
+
+def head(status, headers=None):
+    exchange = answer(status, headers=headers)
+    exchange.request.method = "HEAD"
+    return exchange
+
+
+def test_head_answers_are_judged_by_status_and_headers(judge):
+    """RFC 9110 section 9.3.2: no body, so no 'Unparseable error body'."""
+    verdict = judge.judge(head(404), ("M_NOT_FOUND",))
+    assert verdict.passed and verdict.notes == ["HEAD: no body to read a code from; judged by status and headers"]
+    assert judge.judge(head(404)).passed  # the fuzz: a status some code has
+    assert judge.judge(head(401, {"WWW-Authenticate": 'ApiKey error="invalid_token"'}), ("invalid_token",)).code == "invalid_token"
+    wrong = judge.judge(head(418), ("M_NOT_FOUND",))
+    assert wrong.failures[0].render().splitlines() == [
+        "Wrong HTTP status",
+        "Expected status: 404",
+        "Received status: 418",
+        "Expected code: M_NOT_FOUND",
+        "Note: a HEAD answer has no body (RFC 9110 section 9.3.2): judged by status and headers",
+    ]
+    assert kinds(judge.judge(head(404, {"X-Request-Id": "nope"}))) == [F.MissingHeader]
+    assert kinds(judge.judge(head(401, {"WWW-Authenticate": 'ApiKey error="invalid_token"'}), ("M_NOT_FOUND",))) == [F.WrongCode]

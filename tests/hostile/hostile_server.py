@@ -1,7 +1,7 @@
 """A hostile HTTP server on loopback: one misbehaviour per path prefix.
 
 ``http://127.0.0.1:PORT/<mode>/...`` misbehaves as ``<mode>`` says, for every request but a
-``GET`` of the bare ``/<mode>`` or ``/<mode>/`` (the suite's reachability check, answered
+``GET`` without a key of the bare ``/<mode>``, ``/<mode>/`` or ``/<mode>/v1`` (the suite's reachability check of the base path, answered
 200 so a run gets as far as its probes). Raw asyncio streams, so every byte on the wire is
 the test's choice. Every request is recorded (server-side monotonic time, method, target,
 headers) in ``server.requests``; every accepted connection in ``server.connections``.
@@ -191,7 +191,9 @@ class HostileServer:
 
     async def _respond(self, req: Seen, writer: asyncio.StreamWriter) -> bool:
         """Answer ``req``; False closes the connection."""
-        bare = req.target.split("?", 1)[0].rstrip("/") == f"/{req.mode}"
+        # The reachability check goes to the catalog's base path (flowbrite: /v1), unauthenticated.
+        bare = req.target.split("?", 1)[0].rstrip("/") in (f"/{req.mode}", f"/{req.mode}/v1") and not any(
+            name.lower() == "x-api-key" for name in req.headers)
         if bare and req.method == "GET":
             await self._send(writer, "200 OK", [("Content-Type", "application/json")], b'{"ok": true}')
             return True

@@ -28,7 +28,7 @@ KEY = "sk_live_SECRET_7f3a9c41d2e8b6a0f5c3e1d9"
 # mode -> (failure class, status the exchange carries or None when nothing usable came back)
 MATRIX = {
     "always-200": (F.InvalidInputAccepted, 200),
-    "html": (F.UnparseableBody, 500),
+    "html": (F.ServerError, 500),  # a 500 to a request that deserves a 4xx; "Also: Unparseable error body"
     "invalid-json": (F.UnparseableBody, 400),
     "truncated": (F.UnparseableBody, 400),
     "huge": (F.UnparseableBody, 400),

@@ -96,5 +96,5 @@ def test_retry_after_is_waited_for_between_probes(pytester, monkeypatch, server)
     assert retried
     for stamps in retried:
         assert stamps[1] - stamps[0] >= 0.95, stamps
-    result.stdout.fnmatch_lines(["E       conformance.engine.failures.InvalidInputAccepted: Invalid input accepted"])
-    assert result.parseoutcomes() == {"failed": 1, "deselected": 23}
+    result.stdout.fnmatch_lines(["Invalid input accepted"])
+    assert result.parseoutcomes() == {"failed": 1, "deselected": 24}  # the envelope fuzz is two tests (safe methods, writes)

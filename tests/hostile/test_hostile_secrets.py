@@ -74,8 +74,7 @@ def test_echoing_target_never_gets_the_key_shown(pytester, monkeypatch, fresh_re
     assert echoed, "the target saw the key (and echoed it)"
     # what the run showed: failures with bodies, reproducers, Hypothesis' falsifying examples
     assert "Unparseable error body" in text and "Reproduce: curl" in text
-    assert "Falsifying example" in text or "Failing test case" in text
-    assert "@reproduce_failure(" in text  # print_blob
+    assert "Input: " in text  # the shrunk input (--tb=long: the traceback with it, as pytest renders it)
     assert (pytester.path / "junit.xml").exists()
     assert_never_shown(text, KEY, BURST_KEY)
 

@@ -130,14 +130,17 @@ def test_failure_shows_expected_received_entry_input_and_reproducer(pytester):
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(
         [
-            "E       conformance.engine.failures.WrongStatus: Wrong HTTP status",
-            "E       Code: api.common.validationFailed",
-            "E       Expected status: 400",
-            "E       Received status: 422",
-            "E       Catalog entry: flowbrite api.common.validationFailed (400, status seed, name seed)",
-            "E       Probe: flowbrite:wallets.create.currency",
-            "E       Input: *",
-            f"E       Reproduce: curl -sS -i -X POST {server.url}/v1/wallets -H 'X-API-KEY: [[]REDACTED[]]' *",
+            "Wrong HTTP status",
+            "Code: api.common.validationFailed",
+            "Expected status: 400",
+            "Received status: 422",
+            "Catalog entry: flowbrite api.common.validationFailed (400, status seed, name seed)",
+            "Probe: flowbrite:wallets.create.currency",
+            "Input: *",
+            f"Reproduce: curl -sS -i -X POST {server.url}/v1/wallets -H 'X-API-KEY: [[]REDACTED[]]' *",
+            "",
+            f"Replay: pytest '*suites/test_fields.py::test_invalid_field_rejected[[]flowbrite:wallets.create.currency[]]' "
+            f"--catalog=flowbrite --base-url={server.url} --hypothesis-profile=ci",
         ]
     )
     assert creds["primary"] not in result.stdout.str()

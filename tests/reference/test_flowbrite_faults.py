@@ -163,6 +163,13 @@ def test_stack_trace(pool):
         assert "Traceback" not in unauthorized(c).json()["error"]["message"]
 
 
+def test_sql_leak(pool):
+    with client_for(pool, "sql-leak") as c:
+        message = post_wallet(c).json()["error"]["message"]
+        assert 'psycopg2.errors.SyntaxError: syntax error at or near "WHERE"' in message
+        assert "psycopg2" not in unauthorized(c).json()["error"]["message"]
+
+
 def test_every_kind_has_a_test():
     tested = {name[len("test_"):].replace("_", "-") for name in globals() if name.startswith("test_")}
     assert set(KINDS) <= tested

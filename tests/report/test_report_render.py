@@ -39,6 +39,21 @@ OBSERVATIONS = [
          message="Received code: not in catalog", request=("GET", "/v1/wallets/x")),
 ]
 SETUP = [{"catalog": "flowbrite", "probe": "transfers.create.amount", "message": "control rejected: HTTP 401"}]
+FIELDS_TEST = "suites/test_fields.py::test_field_rejected[flowbrite:wallets.create.currency]"
+FUZZ_TEST = "suites/test_envelope.py::test_every_error_conforms[flowbrite]"
+
+
+def _found(test, probe, kind, title, status, code, expected=(), message="", reproducer=None):
+    return {"test": test, "catalog": "flowbrite", "probe": probe, "kind": kind, "title": title, "expected": list(expected),
+            "request": "POST /v1/wallets", "status": status, "code": code, "input": "'usd'", "message": message,
+            "reproducer": reproducer}
+
+
+FOUND = [
+    _found(FUZZ_TEST, "envelope-fuzz", "unknown-code", "Code not in the catalog", 404, HOSTILE, message="Received code: not in catalog"),
+    _found(FIELDS_TEST, "wallets.create.currency", "wrong-status", "Wrong HTTP status", 422, FAIL, [FAIL],
+           f"Wrong HTTP status\nReceived status: 422\nKey: {SECRET}", REPRO),
+]
 RUN = {"target": f"http://user:{SECRET}@127.0.0.1:9/", "hypothesis_profile": "ci", "hypothesis_seed": "derandomized",
        "example_database": "default", "started": "2026-01-01T00:00:00+00:00", "duration_seconds": 1.25,
        "outcomes": {"passed": 5, "failed": 1}, "exit_status": 1}
@@ -57,7 +72,7 @@ VERDICTS = {
 @pytest.fixture(scope="module")
 def report():
     secrets.register(SECRET)
-    return build({"flowbrite": load_catalog("flowbrite")}, OBSERVATIONS, SETUP, RUN)
+    return build({"flowbrite": load_catalog("flowbrite")}, OBSERVATIONS, SETUP, RUN, FOUND)
 
 
 def test_json_verdicts_and_counts_per_code(report):
@@ -79,6 +94,15 @@ def test_json_verdicts_and_counts_per_code(report):
     assert data["run"]["target"] == "http://127.0.0.1:9/"
 
 
+def test_every_failed_test_is_in_the_report_attributed_to_the_code_it_carried(report):
+    data = json.loads(json_report.render(report))
+    assert data["failed_tests"] == sorted([FIELDS_TEST, FUZZ_TEST])
+    section = data["catalogs"]["flowbrite"]
+    assert [(f["test"], f["code"]) for f in section["failures"]] == [(FUZZ_TEST, HOSTILE), (FIELDS_TEST, FAIL)]
+    failing = next(code for code in section["codes"] if code["code"] == FAIL)
+    assert failing["first_failure"]["test"] == FIELDS_TEST  # the shrunk one the terminal showed
+
+
 def test_markdown_counts_row_and_failing_code(report):
     lines = markdown.render(report).splitlines()
     header = "| ✓ conforms | ✗ fails | ○ not exercised | – not provokable | ◇ planned |"
@@ -86,8 +110,10 @@ def test_markdown_counts_row_and_failing_code(report):
     assert (
         f"| `{FAIL}` | 400 | validation | ✗ fails | 2 | 3 | 400 ×2, 422 ×1 | {FAIL} ×3 |  |"
     ) in lines
+    assert "### Failures (2 in 2 failed tests)" in lines
     assert f"#### `{FAIL}`: Wrong HTTP status" in lines
-    assert f"Probe `flowbrite:wallets.create.currency`, request `POST /v1/wallets`, answered 422 `{FAIL}`." in lines
+    assert f"Test `{FIELDS_TEST}`, probe `flowbrite:wallets.create.currency`, answered 422 `{FAIL}`." in lines
+    assert f"Test `{FUZZ_TEST}`, probe `flowbrite:envelope-fuzz`, answered 404 `{HOSTILE}`." in lines
     start = lines.index("```sh")
     assert lines[start: start + 3] == ["```sh", REPRO, "```"]
     assert "| `api.common.internalServerError` | 500 | server | – not provokable | 0 | 0 | — | — |" in "\n".join(lines)
