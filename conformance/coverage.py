@@ -40,6 +40,7 @@ class CatalogCoverage:
     # Failing answers that touch no catalog code (a replay that differs from the first answer
     # of a probe that expects no code): counted apart, never dropped.
     outside_codes: list[Observation] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list, repr=False)
 
     def count(self, verdict: str) -> int:
         return sum(1 for code in self.codes.values() if code.verdict == verdict)
@@ -66,7 +67,7 @@ def compute(catalog: Catalog, observations: list[Observation]) -> CatalogCoverag
         )
         for entry in catalog.errors
     }
-    result = CatalogCoverage(catalog=catalog, codes=codes)
+    result = CatalogCoverage(catalog=catalog, codes=codes, observations=list(observations))
     passed: set[str] = set()
     failed: set[str] = set()
     planned: set[str] = set()
@@ -124,6 +125,29 @@ def summary_line(cov: CatalogCoverage) -> str:
         f"{cov.count('fail')} failing, {cov.count('planned')} planned, {cov.count('not-exercised')} not exercised, "
         f"{cov.count('not-provokable')} not provokable"
         + (f"; {len(cov.outside_codes)} failing answers outside codes" if cov.outside_codes else "")
+    )
+
+
+def cost(cov: CatalogCoverage, sent: int, setup_problems: list[dict] = ()) -> dict:
+    """What a run cost the target: requests sent (controls, setup steps and retries included),
+    per code exercised and per probe that ran, so a team can price a gate against a paid or
+    rate-limited API."""
+    probes = {obs.probe for obs in cov.observations} | {p["probe"] for p in setup_problems}
+    return {
+        "requests_sent": sent,
+        "probes_run": len(probes),
+        "requests_per_code": round(sent / cov.exercised, 1) if cov.exercised else None,
+        "requests_per_probe": round(sent / len(probes), 1) if probes else None,
+    }
+
+
+def cost_line(name: str, figures: dict) -> str:
+    per_code = figures["requests_per_code"]
+    per_probe = figures["requests_per_probe"]
+    return (
+        f"{name} cost: {figures['requests_sent']} requests sent, "
+        f"{per_code if per_code is not None else '-'} per code exercised, "
+        f"{per_probe if per_probe is not None else '-'} per probe ({figures['probes_run']} probes)"
     )
 
 

@@ -29,6 +29,7 @@ from ._credentials import (
     wrong_scheme_credentials,
 )
 from ._formats import (
+    EMAIL_POLICIES,
     JSON_TYPES,
     emails,
     https_urls,
@@ -98,6 +99,7 @@ __all__ = [
     "e164_phone_numbers",
     "non_e164_phone_numbers",
     # formats
+    "EMAIL_POLICIES",
     "JSON_TYPES",
     "emails",
     "https_urls",

@@ -17,6 +17,7 @@ from ._checks import check_bool, check_choice, check_int, check_number
 from ._seeded import filter_values, nasty_first, rng_text, seeded
 
 __all__ = [
+    "EMAIL_POLICIES",
     "JSON_TYPES",
     "emails",
     "invalid_dates",
@@ -68,31 +69,55 @@ def emails() -> SearchStrategy[str]:
     )
 
 
+# RFC-invalid: no RFC 5322 section 3.4.1 addr-spec (not even with its CFWS and
+# obsolete forms) matches, or an RFC 5321 section 4.5.3.1 length limit is broken.
 _NASTY_EMAILS = (
     "",
     "plainaddress",
     "@example.com",
     "user@",
     "user@@example.com",
-    "user@example",  # no dot in the domain
     "user..dots@example.com",
     ".user@example.com",
-    "user.@example.com",
-    "user@-example.com",
+    "user.@example.com",  # dot-atom-text: no leading, trailing or doubled dot
     "user@example..com",
-    "user name@example.com",
+    "user@example.com.",  # the DNS root dot is no part of dot-atom (nor of RFC 5321's Domain)
+    "user name@example.com",  # white space between atoms needs a dot
     "user@exam ple.com",
-    "<user@example.com>",
-    "User <user@example.com>",
-    " user@example.com",
-    "user@example.com ",
-    "user@example.com.",
-    "a" * 65 + "@example.com",  # local part > 64 octets (RFC 5321 section 4.5.3.1.1)
-    "user@localhost",
+    "<user@example.com>",  # angle-addr, not addr-spec
+    "User <user@example.com>",  # name-addr
+    "user@example.com\n",  # a bare LF is not folding white space (CRLF 1*WSP)
     "user@example.com,other@example.com",
-    "user@exa_mple.com",
     'us"er@example.com',
+    "user@[192.0.2.1",  # unclosed domain literal
 )
+_TOO_LONG_EMAILS = (
+    "a" * 65 + "@example.com",  # local part > 64 octets (RFC 5321 section 4.5.3.1.1)
+    "user@" + ".".join(["d" * 63] * 4) + ".com",  # domain > 255 octets (section 4.5.3.1.2)
+    "a" * 64 + "@" + ".".join(["d" * 63] * 3) + ".com",  # path > 256 octets (section 4.5.3.1.3)
+)
+
+# RFC-valid (an RFC 5322 addr-spec within RFC 5321's length limits) but refused by a
+# "deliverable" policy, as email-validator's defaults and most sign-up forms refuse them.
+_DELIVERABLE_EMAILS = (
+    "user@localhost",  # dotless special-use name: RFC 5321 section 2.3.5 (FQDNs only), RFC 6761 section 6.3
+    "user@example",  # no TLD: RFC 5321 section 2.3.5
+    "user@exa_mple.com",  # underscore: RFC 5321 section 4.1.2 sub-domain = Let-dig [Ldh-str]
+    "user@-example.com",  # label starts with a hyphen: same rule
+    "user@example-.com",  # label ends with a hyphen: same rule
+    "user@example.123",  # all-numeric TLD: RFC 3696 section 2
+    "user@example.test",  # reserved TLD: RFC 6761 section 6.2
+    "user@[192.0.2.1]",  # address literal (RFC 5321 section 4.1.3): no domain to deliver to
+    "user@[IPv6:2001:db8::1]",
+    '"john doe"@example.com',  # quoted local part: RFC 5321 section 4.1.2 says SHOULD avoid
+    "user(comment)@example.com",  # comment (RFC 5322 section 3.2.2 CFWS): not in RFC 5321's Mailbox
+    " user@example.com",  # surrounding folding white space: CFWS too
+    "user@example.com ",
+    "user . name@example.com",  # obs-local-part: RFC 5322 section 4.4, MUST NOT be generated
+)
+_LONG_LABEL_EMAIL = "user@" + "d" * 64 + ".com"  # label > 63 octets: RFC 1035 section 2.3.4
+
+EMAIL_POLICIES = ("rfc", "deliverable")
 
 
 def _no_at(e: str, i: int) -> str:
@@ -105,35 +130,85 @@ def _insert_at_local(e: str, i: int, bad: str) -> str:
     return local[:p] + bad + local[p:] + "@" + domain
 
 
+def _space_in_local(e: str, i: int) -> str:
+    # Inside the local part only: a space before or after it is CFWS, which RFC 5322 allows.
+    local, domain = e.split("@", 1)
+    p = 1 + i % len(local)
+    return local[:p] + (" ", "\t")[i % 2] + (local[p:] or "x") + "@" + domain
+
+
+def _parts(e: str) -> tuple[str, str, str]:
+    local, domain = e.split("@", 1)
+    label, rest = domain.split(".", 1)
+    return local, label, rest
+
+
+def _underscore_in_label(e: str, i: int) -> str:
+    local, label, rest = _parts(e)
+    k = 1 + i % len(label)
+    return f"{local}@{label[:k]}_{label[k:]}.{rest}"
+
+
+# Mutations of a valid address that no RFC 5322 addr-spec within RFC 5321's limits matches.
 _EMAIL_MUTATIONS: tuple[Callable[[str, int], str], ...] = (
     _no_at,
     lambda e, i: e.replace("@", "@@"),
     lambda e, i: "." + e,
     lambda e, i: e.replace("@", ".@"),
     lambda e, i: e.replace("@", "..x@") if i % 2 else e.replace(".", "..", 1),
-    lambda e, i: _insert_at_local(e, i, " ()<>[]:;,\\\"@"[i % 13]),
-    lambda e, i: e.rsplit(".", 1)[0].split("@")[0] + "@" + e.split("@")[1].split(".")[0],  # no TLD
+    lambda e, i: _insert_at_local(e, i, "()<>[]:;,\\\"@"[i % 12]),
+    _space_in_local,
     lambda e, i: "x" * (65 + i % 8) + "@" + e.split("@", 1)[1],
+    lambda e, i: e.split("@")[0] + "@" + ".".join(["d" * 63] * 4) + "." + e.split("@")[1],
     lambda e, i: e + ".",
     lambda e, i: e.split("@")[0] + "@",
     lambda e, i: "@" + e.split("@")[1],
+    lambda e, i: ("", "\n", "")[i % 3] + e + ("\n", "", "\r\n")[i % 3],
+)
+
+# Mutations that keep the address RFC-valid but break the "deliverable" policy.
+_DELIVERABLE_MUTATIONS: tuple[Callable[[str, int], str], ...] = (
+    lambda e, i: "{0}@{1}".format(*_parts(e)),  # no TLD
     lambda e, i: e.replace("@", "@-"),
-    lambda e, i: (" ", "\t", "")[i % 3] + e + ("", " ", "\n")[i % 3],
+    _underscore_in_label,
+    lambda e, i: e.replace("@", "@" + "d" * (64 + i % 8) + "."),
+    lambda e, i: e.split("@")[0] + ("@[192.0.2.%d]" % (i % 256), "@[IPv6:2001:db8::%x]" % i)[i % 2],
+    lambda e, i: '"' + e.replace("@", (" x", "", "@x")[i % 3] + '"@', 1),
+    lambda e, i: e.replace("@", "(%s)@" % ("comment", "", "x y")[i % 3]),
+    lambda e, i: (" ", "\t", "")[i % 3] + e + ("", " ", "\t")[i % 3],
 )
 
 
-def invalid_emails() -> SearchStrategy[str]:
-    """RFC 5321 / RFC 5322 addr-spec (violated): strings that are not a deliverable-syntax email address.
+def invalid_emails(*, policy: str = "rfc") -> SearchStrategy[str]:
+    """RFC 5322 section 3.4.1 addr-spec, RFC 5321 section 4.5.3.1 limits (violated): non-addresses; policy="deliverable" adds undeliverable RFC-valid ones.
 
-    Missing or doubled ``@``, bad dots, spaces and specials in the local part,
-    missing TLD, local part over 64 octets, trailing dot, display-name form,
-    surrounding whitespace, special-use domains such as ``localhost``.
+    ``policy="rfc"`` (the default) gives only strings that no RFC accepts,
+    so an API that follows the RFCs rejects them all: missing or doubled
+    ``@``, bad dots, unquoted spaces and specials, a trailing dot, angle
+    brackets and display names, a bare line feed, a local part over 64
+    octets, a domain over 255, an address over 254 (path over 256).
+
+    ``policy="deliverable"`` adds addresses the RFCs allow but a
+    deliverable-address policy refuses (as email-validator's defaults and
+    most sign-up forms do), for APIs whose rules say so: a dotless domain (``user@localhost``, ``user@example``: RFC 5321
+    section 2.3.5, FQDNs only), an underscore or an edge hyphen in a label
+    (RFC 5321 section 4.1.2 ``sub-domain``), a label over 63 octets
+    (RFC 1035 section 2.3.4), an all-numeric TLD (RFC 3696 section 2), a
+    reserved TLD (RFC 6761), an IP address literal (RFC 5321 section 4.1.3),
+    a quoted local part (RFC 5321 section 4.1.2: SHOULD be avoided),
+    comments, surrounding white space and obsolete forms (RFC 5322 CFWS and
+    section 4.4, not part of RFC 5321's ``Mailbox``).
     """
+    check_choice("policy", policy, EMAIL_POLICIES)
+    nasty, mutations = _NASTY_EMAILS + _TOO_LONG_EMAILS, _EMAIL_MUTATIONS
+    if policy == "deliverable":
+        nasty += (*_DELIVERABLE_EMAILS, _LONG_LABEL_EMAIL)
+        mutations += _DELIVERABLE_MUTATIONS
     generated = seeded(
         lambda m, rnd: m(rng_text(rnd, _LOWER, 1, 10) + "@" + _domain(rnd), rnd.randrange(64)),
-        _EMAIL_MUTATIONS,
+        mutations,
     )
-    return nasty_first(_NASTY_EMAILS, generated)
+    return nasty_first(nasty, generated)
 
 
 # ---------------------------------------------------------------- dates

@@ -33,15 +33,13 @@ def test_idempotency(case):
             case.check(answer)
         successes = {json.dumps(_json_or_bytes(answer), sort_keys=True, default=repr) for answer in answers if answer.ok}
         if not errors:
-            case.fail(
-                ExpectedErrorNotProduced, answers[0],
-                ("Expected code", " or ".join(case.expect)),
-                ("Scenario", f"{case.probe.concurrency} concurrent requests with one idempotency key"),
-                ("Received statuses", ", ".join(str(answer.status) for answer in answers)),
-            )
+            case.fail(ExpectedErrorNotProduced(
+                expected_code=" or ".join(case.expect),
+                scenario=f"{case.probe.concurrency} concurrent requests with one idempotency key",
+                received_statuses=", ".join(str(answer.status) for answer in answers),
+            ), answers[0])
         if len(successes) > 1:
-            case.fail(ReplayNotHonoured, answers[0],
-                      ("Scenario", "concurrent requests with one key succeeded with different bodies"))
+            case.fail(ReplayNotHonoured(scenario="concurrent requests with one key succeeded with different bodies"), answers[0])
         return
     first = case.send(variables, idempotency_key=key)
     case.expect_success(first, "the first request")
@@ -56,10 +54,9 @@ def test_idempotency(case):
         return
     case.check(second, expect=())
     if second.status != first.status or _json_or_bytes(second) != _json_or_bytes(first):
-        case.fail(
-            ReplayNotHonoured, second,
-            ("First status", first.status),
-            ("Replay status", second.status),
-            ("First body", first.body[:200].decode("utf-8", "replace")),
-            ("Replay body", second.body[:200].decode("utf-8", "replace")),
-        )
+        case.fail(ReplayNotHonoured(
+            first_status=first.status,
+            replay_status=second.status,
+            first_body=first.body[:200].decode("utf-8", "replace"),
+            replay_body=second.body[:200].decode("utf-8", "replace"),
+        ), second)

@@ -22,7 +22,7 @@ import os
 import pytest
 from schemathesis.generation import GenerationMode
 
-from conformance import plugin
+from conformance import runstate
 from conformance.engine import profiles
 from conformance.openapi.checks import catalog_check
 from conformance.openapi.document import DocumentError, DocumentNotFound, load_document
@@ -33,7 +33,7 @@ def _document(config, target) -> dict:
     """The document named by CONFORMANCE_OPENAPI (read when the run started: an unreadable
     one stopped it there), else the one the target serves. A target that serves none is
     skipped; one it serves that cannot be read fails the test (a finding, never a skip)."""
-    conf = plugin.run_settings(config)
+    conf = runstate.run_settings(config)
     if conf is not None and conf.openapi_document is not None:
         return copy.deepcopy(conf.openapi_document)  # each test's schemathesis gets its own copy
     try:

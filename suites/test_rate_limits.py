@@ -20,8 +20,7 @@ def test_burst_hits_rate_limit(case):
             return
         if exchange.is_error:
             case.check(exchange, expect=())  # errors met on the way must conform too
-    case.fail(
-        ExpectedErrorNotProduced, exchange,
-        ("Expected code", " or ".join(case.expect)),
-        ("Scenario", f"{burst.max_requests} requests in a burst, no 429"),
-    )
+    case.fail(ExpectedErrorNotProduced(
+        expected_code=" or ".join(case.expect),
+        scenario=f"{burst.max_requests} requests in a burst, no 429",
+    ), exchange)

@@ -113,22 +113,28 @@ class ProbeCase:
         step: Step | None = None,
         vary: bool = True,
         allow_429: bool = False,
-        **build_args: Any,
+        idempotency_key: str | None = None,
+        credential: str | None | Any = NOTHING,
     ) -> Exchange:
+        """Send ``step`` (default: the request under test), with ``value`` placed where the
+        probe's ``vary`` says unless ``vary`` is false; ``idempotency_key`` and ``credential``
+        (a name, None: none) override the step's."""
         step = step or self.probe.request
-        if vary and value is not NOTHING:
-            build_args.update(vary=self.probe.vary, value=value)
+        varied = vary and value is not NOTHING
         try:
-            return self.target.send(step, variables, probe=self.probe, allow_429=allow_429, **build_args)
+            return self.target.send(step, variables, probe=self.probe, allow_429=allow_429,
+                                    vary=self.probe.vary if varied else None, value=value if varied else NOTHING,
+                                    idempotency_key=idempotency_key, credential=credential)
         except UnsendableValue:
             # Not a verdict on the API: the value cannot travel in HTTP/1.1 at all.
             reject()
 
-    def fail(self, failure_class: type[ConformanceFailure], exchange: Exchange, *lines: tuple[str, object]) -> None:
+    def fail(self, failure: ConformanceFailure, exchange: Exchange) -> None:
         """Record and raise a failure the suite decided itself (a replay that differs, an
-        error never produced) through the judge's path (``Target.conclude``), so the terminal
-        summary and every report count it."""
-        self.target.conclude(self.probe, self.expect, Verdict(exchange=exchange, failures=[failure_class(*lines)]))
+        error never produced; e.g. ``case.fail(ReplayNotHonoured(scenario=...), answer)``)
+        through the judge's path (``Target.conclude``), so the terminal summary and every
+        report count it."""
+        self.target.conclude(self.probe, self.expect, Verdict(exchange=exchange, failures=[failure]))
 
     def check(self, exchange: Exchange, *, value: Any = NOTHING, expect: tuple[str, ...] | None = None) -> Verdict:
         """Judge an answer to the request under test against the probe's ``expect`` and its
@@ -139,10 +145,10 @@ class ProbeCase:
         statuses = tuple(self.probe.request.expect_status or ())
         return self.target.check(exchange, self.probe, self.expect, value=value, statuses=statuses)
 
-    def send_many(self, variables: Variables, count: int, **build_args: Any) -> list[Exchange]:
+    def send_many(self, variables: Variables, count: int, *, idempotency_key: str | None = None) -> list[Exchange]:
         """``count`` copies of the request at once (idempotency concurrency)."""
         with ThreadPoolExecutor(max_workers=count) as pool:
-            futures = [pool.submit(self.send, variables, vary=False, **build_args) for _ in range(count)]
+            futures = [pool.submit(self.send, variables, vary=False, idempotency_key=idempotency_key) for _ in range(count)]
             return [future.result() for future in futures]
 
     # -- property-based variation ------------------------------------------------------

@@ -103,10 +103,8 @@ class Verdict:
             return
         first = self.failures[0]
         others = [failure.title for failure in self.failures[1:]]
-        if others and first.value("Also") is None:
-            # among the failure's own lines, before the probe's context (Probe, Input, Reproduce)
-            first.lines.append(("Also", "; ".join(dict.fromkeys(others))))
-            first.args = (first.render(),)
+        if others and first.also is None:
+            first.add_also(others)  # after the failure's own lines, before the probe's context
         raise first
 
 
@@ -135,18 +133,16 @@ class Judge:
         code received."""
         verdict = Verdict(exchange=exchange)
         if exchange.error is not None and exchange.status is None:
-            verdict.failures.append(F.TransportFailure(("Error", exchange.error)))
+            verdict.failures.append(F.TransportFailure(error=exchange.error))
             return verdict
         if exchange.error is not None:
-            verdict.failures.append(F.TransportFailure(("Error", exchange.error), ("Received status", exchange.status)))
+            verdict.failures.append(F.TransportFailure(error=exchange.error, received_status=exchange.status))
         self._check_headers(verdict, self.catalog.headers.every_response)
         status = exchange.status or 0
         if status < 400:
             if expect:
                 cls = F.InvalidInputAccepted if 200 <= status < 300 else F.WrongStatus
-                verdict.failures.append(
-                    cls(("Expected code", " or ".join(expect)), ("Expected status", self._statuses(expect)), ("Received status", status))
-                )
+                verdict.failures.append(cls(**self._expected(expect), received_status=status))
             elif statuses and status not in statuses:
                 verdict.failures.append(self._not_pinned_status(statuses, status))
             return verdict
@@ -159,9 +155,9 @@ class Judge:
         if status >= 500 and expect and self._client_errors_only(expect):
             verdict.failures.append(
                 F.ServerError(
-                    ("Received status", status),
-                    ("Received code", verdict.code if verdict.code is not None else "<none>"),
-                    *self._expect_lines(expect),
+                    received_status=status,
+                    received_code=verdict.code if verdict.code is not None else "<none>",
+                    **self._expected(expect),
                 )
             )
         verdict.failures.sort(key=_rank)
@@ -181,13 +177,14 @@ class Judge:
         body: Any = MISSING
         envelope_name: str | None = None
         if exchange.truncated:
-            verdict.failures.append(F.UnparseableBody(("Problem", f"body larger than the {len(exchange.body)}-byte cap"), ("Received status", exchange.status)))
+            verdict.failures.append(F.UnparseableBody(problem=f"body larger than the {len(exchange.body)}-byte cap", received_status=exchange.status))
             return
         if not exchange.body:
             envelope_name, code = self._identify_bodyless(exchange)
             if envelope_name is None:
                 verdict.failures.append(
-                    F.UnparseableBody(("Problem", "empty body, but no catalog entry for this status has a bodiless envelope"), ("Received status", exchange.status), *self._expect_lines(expect))
+                    F.UnparseableBody(problem="empty body, but no catalog entry for this status has a bodiless envelope",
+                                      received_status=exchange.status, **self._expected(expect))
                 )
                 return
         else:
@@ -197,22 +194,17 @@ class Judge:
         verdict.code = code
         if code is None:
             verdict.failures.append(
-                F.NoErrorCode(("Code locator", _locator_text(self.catalog.envelopes[envelope_name].code)), ("Received status", exchange.status),
-                              *self._expect_lines(expect))
+                F.NoErrorCode(code_locator=_locator_text(self.catalog.envelopes[envelope_name].code), received_status=exchange.status,
+                              **self._expected(expect))
             )
             return
         entry = self.catalog.code(code) if isinstance(code, str) else None
         if entry is None and envelope_name is not None and code is not None and not self.catalog.envelopes[envelope_name].code:
             entry = self._bodyless_entry(exchange.status)
         if entry is None:
-            suggestion = self.suggest(str(code))
             verdict.failures.append(
-                F.UnknownCode(
-                    ("Received code", code),
-                    ("Received status", exchange.status),
-                    ("Did you mean", suggestion),
-                    *self._expect_lines(expect),
-                )
+                F.UnknownCode(received_code=code, received_status=exchange.status, did_you_mean=self.suggest(str(code)),
+                              **self._expected(expect))
             )
             return
         verdict.entry = entry
@@ -220,10 +212,10 @@ class Judge:
         if exchange.status not in entry.statuses:
             verdict.failures.append(
                 F.WrongStatus(
-                    ("Code", entry.code),
-                    ("Expected status", "/".join(map(str, entry.statuses))),
-                    ("Received status", exchange.status),
-                    ("Catalog entry", self._entry_line(entry)),
+                    code=entry.code,
+                    expected_status="/".join(map(str, entry.statuses)),
+                    received_status=exchange.status,
+                    catalog_entry=self._entry_line(entry),
                 )
             )
         elif entry.provenance.status == "inferred":
@@ -234,7 +226,7 @@ class Judge:
             self._check_schema(verdict, entry, body)
             self._check_leak(verdict, envelope, body)
         elif envelope.body == "json":
-            verdict.failures.append(F.EnvelopeViolation(("Code", entry.code), ("Problem", f"no body; envelope '{entry.envelope}' requires {envelope.media_type}")))
+            verdict.failures.append(F.EnvelopeViolation(problem=f"no body; envelope '{entry.envelope}' requires {envelope.media_type}", code=entry.code))
         self._check_headers(verdict, self.catalog.headers.every_error, entry)
         self._check_headers(verdict, entry.headers, entry)
         if body is not MISSING:
@@ -243,7 +235,7 @@ class Judge:
                 in_header = exchange.headers.get(echo.header)
                 if in_body is not MISSING and in_header is not None and str(in_body) != in_header:
                     verdict.failures.append(
-                        F.HeaderMismatch(("Header", f"{echo.header}: {in_header}"), ("Body", f"{echo.pointer}: {in_body}"), ("Code", entry.code))
+                        F.HeaderMismatch(header=f"{echo.header}: {in_header}", body=f"{echo.pointer}: {in_body}", code=entry.code)
                     )
 
     def _identify_bodyless(self, exchange: Exchange) -> tuple[str | None, str | None]:
@@ -270,17 +262,17 @@ class Judge:
     def _identify_json(self, verdict: Verdict) -> tuple[str | None, Any, Any]:
         exchange = verdict.exchange
         if not self._json_envelopes:
-            verdict.failures.append(F.UnparseableBody(("Problem", "a body where the catalog's envelopes have none"), ("Received status", exchange.status)))
+            verdict.failures.append(F.UnparseableBody(problem="a body where the catalog's envelopes have none", received_status=exchange.status))
             return None, None, MISSING
         try:
             body = _strict_json(exchange.body)
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: nested past the parser's depth
             verdict.failures.append(
                 F.UnparseableBody(
-                    ("Problem", f"not JSON: {exc}"[:300]),
-                    ("Received status", exchange.status),
-                    ("Received media type", exchange.media_type),
-                    ("Body", _preview(exchange.body)),
+                    problem=f"not JSON: {exc}"[:300],
+                    received_status=exchange.status,
+                    received_media_type=exchange.media_type,
+                    body=_preview(exchange.body),
                 )
             )
             return None, None, MISSING
@@ -294,9 +286,9 @@ class Judge:
         self._check_schema(verdict, None, body, envelope_name=name)
         verdict.failures.append(
             F.NoErrorCode(
-                ("Code locator", " or ".join(_locator_text(env.code) for _, env in self._json_envelopes if env.code) or "<none in the catalog>"),
-                ("Received status", exchange.status),
-                ("Body", _preview(exchange.body)),
+                code_locator=" or ".join(_locator_text(env.code) for _, env in self._json_envelopes if env.code) or "<none in the catalog>",
+                received_status=exchange.status,
+                body=_preview(exchange.body),
             )
         )
         return None, None, body
@@ -305,8 +297,8 @@ class Judge:
         received = verdict.exchange.media_type
         if envelope.media_type and received != envelope.media_type.lower():
             verdict.failures.append(
-                F.WrongMediaType(("Expected media type", envelope.media_type), ("Received media type", received or "<none>"),
-                                 ("Received status", verdict.exchange.status))
+                F.WrongMediaType(expected_media_type=envelope.media_type, received_media_type=received or "<none>",
+                                 received_status=verdict.exchange.status)
             )
 
     def _check_expected(self, verdict: Verdict, entry: ErrorEntry, expect: tuple[str, ...]) -> None:
@@ -317,17 +309,14 @@ class Judge:
             if planned is not None and planned.planned is not None and planned.planned.surfaces_as == entry.code:
                 if self.strict_planned:
                     verdict.failures.append(
-                        F.WrongCode(("Expected code", wanted), ("Received code", entry.code), ("Note", f"{wanted} is planned and surfaces as {entry.code} today; --strict-planned demands {wanted}"))
+                        F.WrongCode(expected_code=wanted, received_code=entry.code,
+                                    note=f"{wanted} is planned and surfaces as {entry.code} today; --strict-planned demands {wanted}")
                     )
                 else:
                     verdict.notes.append(f"planned code {wanted} surfaced as {entry.code}, as the catalog says")
                 return
         verdict.failures.append(
-            F.WrongCode(
-                ("Expected code", " or ".join(expect)),
-                ("Received code", entry.code),
-                ("Received status", verdict.exchange.status),
-            )
+            F.WrongCode(expected_code=" or ".join(expect), received_code=entry.code, received_status=verdict.exchange.status)
         )
 
     def _check_body_status(self, verdict: Verdict, envelope: Envelope, body: Any) -> None:
@@ -339,7 +328,7 @@ class Judge:
         number = envelope.status_map.get(value) if envelope.status_map and isinstance(value, str) else value
         if number != verdict.exchange.status:
             verdict.failures.append(
-                F.BodyStatusMismatch(("HTTP status", verdict.exchange.status), ("Body status", value), ("Body status means", number if number != value else None))
+                F.BodyStatusMismatch(http_status=verdict.exchange.status, body_status=value, body_status_means=number if number != value else None)
             )
 
     def _check_schema(self, verdict: Verdict, entry: ErrorEntry | None, body: Any, *, envelope_name: str | None = None) -> None:
@@ -354,7 +343,7 @@ class Judge:
             if error is not None:
                 where = "/" + "/".join(str(part) for part in error.absolute_path)
                 verdict.failures.append(
-                    F.EnvelopeViolation(("Schema", label), ("At", where), ("Problem", error.message[:300]), ("Code", entry.code if entry else None))
+                    F.EnvelopeViolation(schema=label, at=where, problem=error.message[:300], code=entry.code if entry else None)
                 )
                 return
 
@@ -362,14 +351,14 @@ class Judge:
         for rule in rules:
             value = verdict.exchange.headers.get(rule.name)
             if value is None:
-                verdict.failures.append(F.MissingHeader(("Header", rule.name), ("Code", entry.code if entry else None), ("Received status", verdict.exchange.status)))
+                verdict.failures.append(F.MissingHeader(header=rule.name, code=entry.code if entry else None, received_status=verdict.exchange.status))
             elif rule.pattern is not None:
                 pattern = self._header_res.get(rule.pattern)
                 if pattern is None:
                     pattern = self._header_res[rule.pattern] = re.compile(rule.pattern)
                 if not pattern.search(value):
                     verdict.failures.append(
-                        F.MissingHeader(("Header", rule.name), ("Problem", f"value {value[:80]!r} does not match {rule.pattern}"), ("Code", entry.code if entry else None))
+                        F.MissingHeader(header=rule.name, problem=f"value {value[:80]!r} does not match {rule.pattern}", code=entry.code if entry else None)
                     )
 
     def _check_leak(self, verdict: Verdict, envelope: Envelope, body: Any) -> None:
@@ -377,7 +366,7 @@ class Judge:
         # token ('near "FROM"') reads as it would in the server's log.
         found = leaks.find_in(body)  # stack traces, database and ORM error text (ASVS 7.4.1)
         if found is not None:
-            verdict.failures.append(F.InternalDetailsLeaked(("Found", found), ("Code", verdict.code)))
+            verdict.failures.append(F.InternalDetailsLeaked(found=found, code=verdict.code))
 
     def _judge_head(self, verdict: Verdict, expect: tuple[str, ...]) -> None:
         """RFC 9110 section 9.3.2: the answer to HEAD has no content, so only its status, its
@@ -395,22 +384,22 @@ class Judge:
             allowed = self._statuses(expect) if expect else "/".join(map(str, sorted({s for e in self.catalog.errors for s in e.statuses})))
             if str(exchange.status) not in allowed.split("/"):
                 verdict.failures.append(
-                    F.WrongStatus(("Expected status", allowed), ("Received status", exchange.status), *self._expect_lines(expect)[:1],
-                                  ("Note", "a HEAD answer has no body (RFC 9110 section 9.3.2): judged by status and headers"))
+                    F.WrongStatus(expected_status=allowed, received_status=exchange.status, expected_code=" or ".join(expect) or None,
+                                  note="a HEAD answer has no body (RFC 9110 section 9.3.2): judged by status and headers")
                 )
             verdict.notes.append("HEAD: no body to read a code from; judged by status and headers")
             return
         verdict.code = code
         entry = self.catalog.code(code) if isinstance(code, str) else None
         if entry is None:
-            verdict.failures.append(F.UnknownCode(("Received code", code), ("Received status", exchange.status), ("Did you mean", self.suggest(str(code))),
-                                                  *self._expect_lines(expect)))
+            verdict.failures.append(F.UnknownCode(received_code=code, received_status=exchange.status, did_you_mean=self.suggest(str(code)),
+                                                  **self._expected(expect)))
             return
         verdict.entry = entry
         self._check_expected(verdict, entry, expect)
         if exchange.status not in entry.statuses:
-            verdict.failures.append(F.WrongStatus(("Code", entry.code), ("Expected status", "/".join(map(str, entry.statuses))),
-                                                  ("Received status", exchange.status), ("Catalog entry", self._entry_line(entry))))
+            verdict.failures.append(F.WrongStatus(code=entry.code, expected_status="/".join(map(str, entry.statuses)),
+                                                  received_status=exchange.status, catalog_entry=self._entry_line(entry)))
         self._check_headers(verdict, entry.headers, entry)
 
     # -- helpers ------------------------------------------------------------------------
@@ -422,8 +411,7 @@ class Judge:
 
     @staticmethod
     def _not_pinned_status(statuses: tuple[int, ...], status: int) -> F.WrongStatus:
-        return F.WrongStatus(("Expected status", "/".join(map(str, statuses))), ("Received status", status),
-                             ("Rule", "the probe's expect_status"))
+        return F.WrongStatus(expected_status="/".join(map(str, statuses)), received_status=status, rule="the probe's expect_status")
 
     def _statuses(self, codes: tuple[str, ...]) -> str:
         statuses: list[int] = []
@@ -433,10 +421,11 @@ class Judge:
                 statuses.extend(status for status in entry.statuses if status not in statuses)
         return "/".join(map(str, statuses)) or "?"
 
-    def _expect_lines(self, expect: tuple[str, ...]) -> tuple[tuple[str, object], ...]:
+    def _expected(self, expect: tuple[str, ...]) -> dict[str, str]:
+        """The ``expected_code`` and ``expected_status`` fields of a failure (none without ``expect``)."""
         if not expect:
-            return ()
-        return (("Expected code", " or ".join(expect)), ("Expected status", self._statuses(expect)))
+            return {}
+        return {"expected_code": " or ".join(expect), "expected_status": self._statuses(expect)}
 
     def _entry_line(self, entry: ErrorEntry) -> str:
         statuses = "/".join(map(str, entry.statuses))

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from ..catalog.model import Catalog, Probe, Step
+from ..catalog.model import Catalog, Probe, Step, Vary
 from . import secrets
 from .build import NOTHING, OutsideBasePath, RequestBuilder, Variables
 from .curl import to_curl
@@ -80,12 +80,17 @@ class Target:
         *,
         probe: Probe,
         allow_429: bool = False,
-        **build_args,
+        vary: Vary | None = None,
+        value: object = NOTHING,
+        idempotency_key: str | None = None,
+        credential: str | None | object = NOTHING,
     ) -> Exchange:
-        """Build and send one request. A 429 outside a rate-limit probe is judged as an
-        error response, then the request is retried after Retry-After (capped)."""
+        """Build and send one request (``vary``/``value`` and the rest: see
+        ``RequestBuilder.build``). A 429 outside a rate-limit probe is judged as an error
+        response, then the request is retried after Retry-After (capped)."""
         try:
-            request = self.builder.build(step, variables, **build_args)
+            request = self.builder.build(step, variables, vary=vary, value=value, idempotency_key=idempotency_key,
+                                         credential=credential)
         except OutsideBasePath as exc:
             # The catalog's path (or a drawn one) would leave the API: nothing was sent.
             self.recorder.add_setup_problem(self.name, probe.id, str(exc).splitlines()[1], reason="outside-base-path")

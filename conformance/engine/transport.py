@@ -244,6 +244,8 @@ class Transport:
         self.pacer = pacer or Pacer()
         self.budget = budget or Budget()
         self.observers = observers if observers is not None else []
+        self.sent = 0  # requests sent through this transport (what a gate costs the target)
+        self._sent_lock = threading.Lock()
         self._deadline = _Deadline()
         # No ssl_context: httpcore builds its default one only when an https:// target needs
         # it, which spares every http:// run (the embedded APIs) a costly context per Transport.
@@ -269,6 +271,8 @@ class Transport:
     def send(self, request: OutgoingRequest) -> Exchange:
         self.budget.take()
         self.pacer.wait()
+        with self._sent_lock:
+            self.sent += 1
         exchange = Exchange(request=request)
         started = time.monotonic()
         self._deadline.at = started + self.timeout

@@ -149,7 +149,7 @@ def catalog_check(
         first = verdict.failures[0]
         others = [failure.title for failure in verdict.failures[1:]]
         if others:
-            first.add_context(("Also", "; ".join(dict.fromkeys(others))))
+            first.add_also(others)
         first.add_context(("Catalog", resolved.api.name))
         raise CatalogViolation(operation=case.operation.label, failure=first, catalog_code=verdict.code)
 

@@ -59,6 +59,12 @@ def render(report: dict[str, Any]) -> str:
         out.append(
             f"{counts['total']} codes, {counts['exercised']} exercised, {section['requests']} requests judged."
         )
+        if section.get("cost"):
+            cost = section["cost"]
+            out.append(
+                f"Cost: {cost['requests_sent']} requests sent, {cost['requests_per_code'] or '-'} per code exercised, "
+                f"{cost['requests_per_probe'] or '-'} per probe ({cost['probes_run']} probes)."
+            )
         out.append("")
         out += _table(
             [f"{SYMBOLS[v]} {LABELS[v]}" for v in VERDICTS],

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ..catalog.model import Catalog
-from ..coverage import VERDICTS, compute, distinct_setup_problems, setup_count_line
+from ..coverage import VERDICTS, compute, cost, distinct_setup_problems, setup_count_line
 from ..engine import secrets
 from ..engine.record import Observation
 
@@ -109,9 +109,9 @@ def _shown_failure(code: str, findings: list[dict[str, Any]]) -> dict[str, Any] 
 
 
 def catalog_report(catalog: Catalog, observations: list[Observation], setup_problems: list[dict],
-                   found: list[dict] | None = None) -> dict[str, Any]:
+                   found: list[dict] | None = None, sent: int | None = None) -> dict[str, Any]:
     """Per-code verdicts and what was observed, for one catalog; ``found``: the findings of
-    its failed tests."""
+    its failed tests; ``sent``: the requests sent to its target (``cost``)."""
     coverage = compute(catalog, observations)
     failed = [_finding(finding) for finding in sorted(found or [], key=lambda finding: finding["test"])]
     observed_codes: dict[str, Counter] = defaultdict(Counter)
@@ -164,6 +164,7 @@ def catalog_report(catalog: Catalog, observations: list[Observation], setup_prob
             "failures_outside_codes": [_failure(obs) for obs in coverage.outside_codes],
             # Every distinct failure of every failed test, attributed to the code it carried.
             "failures": failed,
+            "cost": cost(coverage, sent, setup_problems) if sent is not None else None,
             **_setup_problems(setup_problems),
         }
     )
@@ -191,10 +192,13 @@ def build(
     setup_problems: list[dict],
     run: dict[str, Any],
     found: list[dict] | None = None,
+    sent: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """The whole report: run metadata, then one section per catalog. ``found``: the
-    findings of the run's failed tests (conformance.findings)."""
+    findings of the run's failed tests (conformance.findings); ``sent``: requests sent per
+    catalog."""
     found = list(found or [])
+    sent = sent or {}
     sections = {}
     for name, catalog in catalogs.items():
         sections[name] = catalog_report(
@@ -202,6 +206,7 @@ def build(
             [obs for obs in observations if obs.catalog == name],
             [problem for problem in setup_problems if problem.get("catalog") == name],
             [finding for finding in found if finding.get("catalog") == name],
+            sent.get(name),
         )
     totals = {verdict: sum(section["counts"][verdict] for section in sections.values()) for verdict in VERDICTS}
     return _clean(

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from .. import plugin as conformance_plugin
+from .. import runstate
 from ..engine import profiles
 from .model import safe_url
 
@@ -84,7 +84,7 @@ def redis_database(url: str):
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
     # trylast: after Hypothesis's plugin and conformance.plugin have chosen the probes' profile.
-    if conformance_plugin.run_settings(config) is None:
+    if runstate.run_settings(config) is None:
         return  # the conformance plugin was not asked for catalogs: neither is this part
     state = {
         "start": time.monotonic(),
@@ -158,7 +158,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     state = config.stash.get(_STATE, None)
     directory = _report_dir(config)
-    conf = conformance_plugin.run_settings(config)
+    conf = runstate.run_settings(config)
     if state is None or directory is None or conf is None or hasattr(config, "workerinput"):
         return
     from . import html, json_report, markdown
@@ -178,10 +178,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     }
     report = build(
         conf.catalogs,
-        conformance_plugin.collected_observations(config),
-        conformance_plugin.collected_setup_problems(config),
+        runstate.collected_observations(config),
+        runstate.collected_setup_problems(config),
         run,
-        conformance_plugin.collected_findings(config),
+        runstate.collected_findings(config),
+        runstate.requests_sent(config),
     )
     directory.mkdir(parents=True, exist_ok=True)
     state["written"] = [
@@ -196,7 +197,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     state = config.stash.get(_STATE, None)
     if not state or not state["written"]:
         return
-    if not conformance_plugin.collected_observations(config):
+    if not runstate.collected_observations(config):
         terminalreporter.section("conformance coverage")  # the coverage lines were not printed
     for path in state["written"]:
         terminalreporter.write_line(f"conformance report: {path}")

@@ -1,14 +1,19 @@
-"""Emails, dates, URLs, enums, numeric ranges, lengths and JSON types against independent oracles."""
+"""Emails, dates, URLs, enums, numeric ranges, lengths and JSON types against independent oracles.
+
+The email and URL oracles are parsers written elsewhere (the ``abnf`` package's
+RFC 5322 and RFC 3986 grammars, email-validator), never this project's
+strategies or reference APIs.
+"""
 
 import datetime as dt
 import json
 import math
-import re
 import string
-from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
+from abnf import Node, ParseError
+from abnf.grammars import rfc3986, rfc5322
 from email_validator import EmailNotValidError, validate_email
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
@@ -21,25 +26,117 @@ SETTINGS = settings(max_examples=500, deadline=None)
 
 # ---------------------------------------------------------------- emails
 
-def email_ok(value: str) -> bool:
+ADDR_SPEC = rfc5322.Rule("addr-spec")
+
+
+def rfc_email_ok(value: str) -> bool:
+    """RFC 5322 section 3.4.1 ``addr-spec`` within RFC 5321 section 4.5.3.1's length limits.
+
+    The syntax oracle is the ``abnf`` package's RFC 5322 grammar: the RFC's own
+    ABNF run by a generic ABNF parser, so it knows the whole ``addr-spec``
+    (quoted strings, domain literals, comments and folding white space, and the
+    obsolete forms section 4 tells receivers to accept) and shares nothing with
+    the strategies.  email-validator cannot serve here: even with
+    ``globally_deliverable=False`` and every ``allow_*`` flag it refuses
+    RFC-valid comments, surrounding white space, underscores and edge hyphens
+    in labels and special-use names such as ``localhost`` (it is the policy
+    oracle below instead).  The stdlib's ``email.headerregistry`` parser records
+    defects but accepts nearly anything, so it cannot say "invalid".
+    The lengths are RFC 5321's: local part 64 octets, domain 255, and a path
+    of 256 octets with its angle brackets, so 254 for the address.
+    """
+    local, _, domain = value.rpartition("@")
+    if len(local.encode()) > 64 or len(domain.encode()) > 255 or len(value.encode()) > 254:
+        return False
     try:
-        # strict=True enforces the RFC 5321 length limits (64-octet local part).
+        ADDR_SPEC.parse_all(value)
+    except ParseError:
+        return False
+    return True
+
+
+def deliverable_email_ok(value: str) -> bool:
+    """The "deliverable" policy: email-validator's defaults without DNS look-ups.
+
+    Globally deliverable domains only (a dot, no special-use or reserved
+    names, LDH labels), no quoted local parts, no IP literals, no white space
+    or comments; ``strict=True`` adds RFC 5321's length limits.
+    """
+    try:
         validate_email(value, check_deliverability=False, strict=True)
     except EmailNotValidError:
         return False
     return True
 
 
+# Addresses the RFCs allow that a stricter policy refuses, and the rule each breaks.
+RFC_VALID_UNDELIVERABLE = [
+    "user@localhost",  # RFC 5321 section 2.3.5: FQDNs only; RFC 6761: special-use name
+    "user@example",  # no TLD
+    "user@exa_mple.com",  # RFC 5321 section 4.1.2: LDH labels
+    "user@-example.com",  # the same
+    "user@" + "d" * 64 + ".com",  # RFC 1035 section 2.3.4: labels of 63 octets at most
+    "user@example.123",  # RFC 3696 section 2: no all-numeric TLD
+    "user@[192.0.2.1]",  # address literal
+    '"john doe"@example.com',  # quoted local part
+    "user(comment)@example.com",  # comment
+    " user@example.com",  # folding white space
+    "user . name@example.com",  # obsolete local part
+]
+
+# Known answers: the oracles themselves must tell these apart, or the properties below prove nothing.
+RFC_VALID = ["a@b", "first.last@example.com", "!#$%&'*+-/=?^_`{|}~@example.com", '"a@b\\ c"@example.com',
+             "user@[IPv6:2001:db8::1]", "a" * 64 + "@example.com", *RFC_VALID_UNDELIVERABLE]
+RFC_INVALID = ["", "a", "a@", "@b", "a@b@c", "a..b@c", "a.@c", "a@c.", "a b@c", "a@c\n", "<a@c>", '"a@c',
+               "a" * 65 + "@example.com", "a@" + ".".join(["d" * 63] * 4) + ".com"]
+
+
+@pytest.mark.parametrize("value", RFC_VALID)
+def test_rfc_oracle_accepts_rfc_valid_addresses(value):
+    assert rfc_email_ok(value)
+
+
+@pytest.mark.parametrize("value", RFC_INVALID)
+def test_oracles_reject_rfc_invalid_addresses(value):
+    assert not rfc_email_ok(value)
+    assert not deliverable_email_ok(value)
+
+
 @SETTINGS
 @given(s.emails())
 def test_emails_validate(value):
-    assert email_ok(value)
+    assert rfc_email_ok(value)
+    assert deliverable_email_ok(value)
 
 
 @SETTINGS
 @given(s.invalid_emails())
-def test_invalid_emails_do_not_validate(value):
-    assert not email_ok(value)
+def test_invalid_emails_break_the_rfcs(value):
+    assert not rfc_email_ok(value)
+
+
+@SETTINGS
+@given(s.invalid_emails(policy="deliverable"))
+def test_deliverable_policy_emails_are_refused_by_the_policy(value):
+    assert not deliverable_email_ok(value)
+
+
+@pytest.mark.parametrize("value", RFC_VALID_UNDELIVERABLE)
+def test_rfc_valid_undeliverable_addresses_only_under_the_policy(value):
+    assert rfc_email_ok(value) and not deliverable_email_ok(value)
+    assert find(s.invalid_emails(policy="deliverable"), lambda v: v == value) == value
+
+
+def test_default_never_yields_rfc_valid_addresses():
+    listed = set(RFC_VALID_UNDELIVERABLE)
+    with pytest.raises(NoSuchExample):
+        find(s.invalid_emails(), lambda v: v in listed, settings=settings(max_examples=3000, database=None))
+
+
+def test_deliverable_policy_generates_rfc_valid_addresses():
+    # Not only the listed ones: generated values keep RFC validity too.
+    listed = set(RFC_VALID_UNDELIVERABLE)
+    assert find(s.invalid_emails(policy="deliverable"), lambda v: v not in listed and rfc_email_ok(v))
 
 
 # ---------------------------------------------------------------- dates
@@ -86,35 +183,70 @@ def test_impossible_dates_come_first():
 
 # ---------------------------------------------------------------- URLs
 
-URI_CHARS = frozenset(string.ascii_letters + string.digits + "-._~:/?#[]@!$&'()*+,;=%")
-LABEL = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
+URI = rfc3986.Rule("URI")
+
+
+def _first(tree: Node, name: str) -> str | None:
+    stack = [tree]
+    while stack:
+        node = stack.pop(0)
+        if node.name == name:
+            return node.value
+        stack.extend(getattr(node, "children", ()))
+    return None
 
 
 def absolute_url_ok(value: str, *, require_https: bool = True) -> bool:
-    if not value or any(c not in URI_CHARS for c in value):
-        return False
-    if re.search(r"%(?![0-9A-Fa-f]{2})", value):
-        return False
+    """RFC 3986 ``URI`` with an http(s) scheme, a non-empty host and a port in 1-65535.
+
+    The syntax is the ``abnf`` package's RFC 3986 grammar, the RFC's ABNF run
+    by a generic parser (the reference APIs' validators are regexes and
+    ``urlsplit``; the strategies share neither).  Not the ``rfc3986``
+    package: its ``uri_reference`` percent-encodes path, query and fragment
+    before its validator looks at them, so it passes
+    ``https://example.com/a b``, ``%zz`` and ``|``, and it takes the empty host
+    of ``https://user@`` as present.  An empty host is forbidden for http(s)
+    by RFC 9110 section 4.2; RFC 3986 allows any digits as a port, TCP only
+    1-65535 (0 is reserved).
+    """
     try:
-        parts = urlsplit(value)
-        port = parts.port
-    except ValueError:
+        tree = URI.parse_all(value)
+    except ParseError:
         return False
     schemes = {"https"} if require_https else {"http", "https"}
-    host = parts.hostname or ""
+    port = _first(tree, "port")
     return (
-        parts.scheme in schemes
-        and bool(host)
-        and all(LABEL.fullmatch(label) for label in host.split("."))
-        and (port is None or 0 < port < 65536)
+        (_first(tree, "scheme") or "").lower() in schemes
+        and bool(_first(tree, "host"))
+        and (not port or 0 < int(port) < 65536)
     )
+
+
+@pytest.mark.parametrize(
+    "value, https, http",
+    [
+        ("https://example.com", True, True),
+        ("https://example.com:8443/a-b_c?x=1#top", True, True),
+        ("https://192.0.2.1/", True, True),
+        ("https://[2001:db8::1]:443/", True, True),
+        ("http://example.com", False, True),
+        ("https://example.com/a b", False, False),
+        ("https://example.com/%zz", False, False),
+        ("https://user@", False, False),
+        ("https://example.com:65536/", False, False),
+        ("//example.com/", False, False),
+        ("ftp://example.com/", False, False),
+    ],
+)
+def test_url_oracle_known_answers(value, https, http):
+    assert absolute_url_ok(value) is https
+    assert absolute_url_ok(value, require_https=False) is http
 
 
 @SETTINGS
 @given(s.https_urls())
 def test_https_urls(value):
     assert absolute_url_ok(value)
-    assert urlsplit(value).scheme == "https"
 
 
 @SETTINGS
@@ -229,6 +361,7 @@ def test_json_type_typical_mistakes_first(expected):
 @pytest.mark.parametrize(
     "factory, kwargs, argname",
     [
+        (s.invalid_emails, {"policy": "strict"}, "policy"),
         (s.valid_dates, {"min_year": 0}, "min_year"),
         (s.invalid_urls, {"require_https": "yes"}, "require_https"),
         (s.values_outside_enum, {"values": "abc"}, "values"),

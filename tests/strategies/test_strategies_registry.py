@@ -100,6 +100,7 @@ def test_unknown_name_suggests(bad, suggestion):
         ("string.too_long", {"max_length": -1}, "max_length"),
         ("string.too_long", {"max_length": "10"}, "max_length"),
         ("url.invalid", {"require_https": "yes"}, "require_https"),
+        ("email.invalid", {"policy": "strict"}, "policy"),
         ("number.outside", {}, "minimum"),
         ("json_type.wrong", {"expected": "float"}, "expected"),
         ("json_body.deep", {"depth": -5}, "depth"),
@@ -125,6 +126,8 @@ def test_catalog_style_args():
     s.get("credential.invalid", scheme=None, key="abc123")
     s.get("json_body.malformed", base={"amount": 1, "currency": "usd"}, kinds=["truncated", "trailing_comma"])
     s.get("content_type.mismatched", expected="application/json")
+    s.get("email.invalid", policy="deliverable")
+    assert s.describe("email.invalid").parameters == (("policy", False),)
 
 
 def test_public_face():

@@ -1,0 +1,44 @@
+"""The terminal summary of a run: its failures, its setup problems, its coverage per catalog."""
+
+from __future__ import annotations
+
+import pytest
+
+from . import runstate
+from .coverage import compute, cost, cost_line, distinct_setup_problems, setup_count_line, setup_problem_line, summary_line, total_line
+from .engine import secrets
+from .findings import line
+
+
+def write(terminalreporter, config: pytest.Config) -> None:
+    conf = runstate.run_settings(config)
+    if conf is None:
+        return
+    found = runstate.collected_findings(config)
+    if found:
+        terminalreporter.section("conformance failures")
+        for finding in sorted(found, key=lambda finding: finding["test"]):
+            terminalreporter.write_line(line(finding))
+    problems = distinct_setup_problems(runstate.collected_setup_problems(config))
+    if problems:
+        terminalreporter.section("conformance setup problems")
+        for problem in problems:
+            terminalreporter.write_line(secrets.redact(setup_problem_line(problem)))
+        terminalreporter.write_line(setup_count_line(problems))
+    observations = runstate.collected_observations(config)
+    if not observations:
+        return
+    terminalreporter.section("conformance coverage")
+    coverages = []
+    sent = runstate.requests_sent(config)
+    all_problems = runstate.collected_setup_problems(config)
+    for name, catalog in conf.catalogs.items():
+        mine = [obs for obs in observations if obs.catalog == name]
+        if mine:
+            coverages.append(compute(catalog, mine))
+            terminalreporter.write_line(summary_line(coverages[-1]))
+            if name in sent:
+                problems_here = [p for p in all_problems if p.get("catalog") == name]
+                terminalreporter.write_line(cost_line(name, cost(coverages[-1], sent[name], problems_here)))
+    if len(coverages) > 1:
+        terminalreporter.write_line(total_line(coverages))
