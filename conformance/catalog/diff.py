@@ -17,7 +17,7 @@ from .model import Catalog
 class CatalogDiff:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    status_changed: list[tuple[str, tuple[int, ...], tuple[int, ...]]] = field(default_factory=list)
+    status_changed: list[tuple[str, tuple[int | str, ...], tuple[int | str, ...]]] = field(default_factory=list)
     renamed: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -63,5 +63,5 @@ def diff_catalogs(old: Catalog, new: Catalog) -> CatalogDiff:
     for code, before in old_codes.items():
         after = new_codes.get(code)
         if after is not None and set(after.statuses) != set(before.statuses):
-            result.status_changed.append((code, before.statuses, after.statuses))
+            result.status_changed.append((code, before.status_tokens, after.status_tokens))
     return result

@@ -13,11 +13,18 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from .model import Catalog, Step
+from .model import Catalog, Expectation, Step
 from .positions import Located
 from .problems import Problem
 
 BUILTIN_PLACEHOLDERS = frozenset({"uuid", "ulid", "unique"})
+
+
+def _allowed_text(catalog: Catalog, probe) -> str:
+    """The expected codes' statuses as the catalog writes them: ``[401, 403]``, ``[4xx]``."""
+    tokens = [t for code in probe.expected_codes if (entry := catalog.code(code)) for t in entry.status_tokens]
+    numbers = sorted({t for t in tokens if isinstance(t, int)})
+    return "[" + ", ".join(map(str, [*numbers, *dict.fromkeys(t for t in tokens if isinstance(t, str))])) + "]"
 
 
 def semantic_problems(catalog: Catalog, located: Located, name: str) -> list[Problem]:
@@ -48,7 +55,7 @@ def semantic_problems(catalog: Catalog, located: Located, name: str) -> list[Pro
             report(where + ("envelope",), f"unknown envelope '{entry.envelope}'; defined: {', '.join(catalog.envelopes)}", "known-envelope")
         elif envelope.status_map:
             allowed = set(envelope.status_map.values())
-            for status in entry.statuses:
+            for status in entry.explicit_statuses:
                 if status not in allowed:
                     report(
                         where + ("status",),
@@ -70,25 +77,29 @@ def semantic_problems(catalog: Catalog, located: Located, name: str) -> list[Pro
         if probe.id in seen_probes:
             report(where + ("id",), f"duplicate probe id '{probe.id}'", "unique-probes")
         seen_probes.setdefault(probe.id, index)
+        codes_at = ("expect", "code") if isinstance(probe.expect, Expectation) else ("expect",)
+        listed = isinstance(probe.expect.code if isinstance(probe.expect, Expectation) else probe.expect, list)
         for position, code in enumerate(probe.expected_codes):
-            path = where + (("expect", position) if isinstance(probe.expect, list) else ("expect",))
+            path = where + (codes_at + (position,) if listed else codes_at)
             entry = catalog.code(code)
             if entry is None:
                 report(path, f"probe expects unknown code '{code}'{suggest(code)}", "defined-codes")
             elif not entry.provokable:
                 report(path, f"probe expects '{code}', which the catalog marks as not provokable", "provokable")
-        pinned = probe.request.expect_status or []
+        pinned_at = ("expect", "status") if isinstance(probe.expect, Expectation) and probe.expect.status is not None \
+            else ("request", "expect_status")
         allowed = {status for code in probe.expected_codes if (entry := catalog.code(code)) for status in entry.statuses}
-        for position, status in enumerate(pinned):
+        for position, status in enumerate(probe.pinned_statuses):
             if probe.expected_codes and status not in allowed:
-                report(where + ("request", "expect_status", position),
-                       f"expect_status {status} is no status of the expected codes (they allow {sorted(allowed)})", "expect-status")
+                many = isinstance(probe.expect.status, list) if pinned_at[0] == "expect" else True
+                report(where + (pinned_at + (position,) if many else pinned_at),
+                       f"{pinned_at[-1]} {status} is no status of the expected codes (they allow {_allowed_text(catalog, probe)})", "expect-status")
         if probe.writes is False and probe.mode is not None:
             # An idempotency scenario repeats a request because it has an effect (RFC 9110 9.2.2).
             report(where + ("writes",), f"an idempotency '{probe.mode}' probe writes; 'writes: false' would run it under -m \"not writes\"", "writes")
         if probe.kind == "rate-limit":
             burst = probe.burst
-            if burst is not None and burst.credential not in credentials:
+            if burst is not None and burst.credential is not None and burst.credential not in credentials:
                 report(where + ("burst", "credential"), f"unknown credential '{burst.credential}'", "known-credential")
         captured: set[str] = set()
         steps = [(where + ("setup", i), step) for i, step in enumerate(probe.setup)] + [(where + ("request",), probe.request)]

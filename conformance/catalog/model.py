@@ -15,6 +15,10 @@ from pydantic import BaseModel, StringConstraints, ConfigDict, Field, PrivateAtt
 
 Provenance = Literal["seed", "public-docs", "inferred"]
 HttpStatus = int
+# RFC 9110 section 15: the first digit is the class. "any" is any error status (4xx or 5xx),
+# for a catch-all code a specification allows at whatever status.
+StatusClass = Literal["4xx", "5xx", "any"]
+STATUS_CLASSES: dict[str, range] = {"4xx": range(400, 500), "5xx": range(500, 600), "any": range(400, 600)}
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")  # RFC 9110 section 9.2.1 (TRACE is not in METHODS)
 PROBE_KINDS = (
@@ -118,14 +122,39 @@ class Idempotency(_Strict):
     _regex = field_validator("pattern")(_check_regex)
 
 
+def expand_statuses(tokens) -> tuple[int, ...]:
+    """Statuses and status classes (``404``, ``4xx``, ``any``) as the statuses they stand for."""
+    out: list[int] = []
+    for token in tokens:
+        for status in STATUS_CLASSES[token] if isinstance(token, str) else (token,):
+            if status not in out:
+                out.append(status)
+    return tuple(out)
+
+
 class HeaderRule(_Strict):
-    """A response header that must be present, optionally matching a pattern."""
+    """A response header that must be present, optionally matching a pattern; with
+    ``statuses``, only on answers with one of them (``Allow`` on every 405, RFC 9110 section
+    15.5.6; ``WWW-Authenticate`` on every 401, section 11.6.1; ``Retry-After`` on 429 and 503)."""
 
     name: str
     pattern: str | None = None
+    statuses: list[HttpStatus | StatusClass] | None = Field(
+        None, description="Only answers with these statuses (or classes: 4xx, 5xx, any) must carry it; default: all.")
     description: str = ""
 
     _regex = field_validator("pattern")(_check_regex)
+
+    @field_validator("statuses")
+    @classmethod
+    def _known_statuses(cls, value):
+        for status in value or []:
+            if isinstance(status, int):
+                _check_status(status)
+        return value
+
+    def applies_to(self, status: int | None) -> bool:
+        return self.statuses is None or status in expand_statuses(self.statuses)
 
 
 class Headers(_Strict):
@@ -208,7 +237,9 @@ class ErrorEntry(_Strict):
     """One error code of the catalog."""
 
     code: str = Field(min_length=1)
-    status: HttpStatus | list[HttpStatus] = Field(description="The HTTP status, or the set allowed where the source does not pin one.")
+    status: HttpStatus | StatusClass | list[HttpStatus | StatusClass] = Field(
+        description="The HTTP status, or the set allowed where the source does not pin one; '4xx', '5xx' or 'any' "
+                    "for a whole class (a catch-all code).")
     category: str | list[str] | None = Field(None, description="Category or domain; a list where one code has several meanings.")
     description: str = ""
     provenance: ErrorProvenance
@@ -221,8 +252,10 @@ class ErrorEntry(_Strict):
 
     @field_validator("status")
     @classmethod
-    def _statuses(cls, value: int | list[int]) -> int | list[int]:
+    def _statuses(cls, value):
         for status in value if isinstance(value, list) else [value]:
+            if isinstance(status, str):
+                continue  # a status class, checked by its type
             _check_status(status)
             if status < 400:
                 raise ValueError(f"an error status must be 4xx or 5xx, not {status}")
@@ -235,8 +268,24 @@ class ErrorEntry(_Strict):
         return self
 
     @property
-    def statuses(self) -> tuple[int, ...]:
+    def status_tokens(self) -> tuple[int | str, ...]:
+        """The statuses as written: numbers and classes."""
         return tuple(self.status) if isinstance(self.status, list) else (self.status,)
+
+    @property
+    def explicit_statuses(self) -> tuple[int, ...]:
+        """The statuses the catalog names one by one (no class)."""
+        return tuple(token for token in self.status_tokens if isinstance(token, int))
+
+    @property
+    def statuses(self) -> tuple[int, ...]:
+        """Every status the code may come with, classes expanded."""
+        return expand_statuses(self.status_tokens)
+
+    @property
+    def status_text(self) -> str:
+        """The statuses for people: ``404``, ``400/422``, ``4xx``."""
+        return "/".join(map(str, self.status_tokens))
 
 
 class Step(_Strict):
@@ -293,7 +342,27 @@ class Vary(_Strict):
 
 class Burst(_Strict):
     max_requests: int = Field(400, ge=1, le=100_000, description="Give up after this many requests.")
-    credential: str = Field("burst", description="Credential used for the burst, so the limit hits no other test.")
+    credential: str | None = Field(
+        "burst",
+        description="Credential used for the burst, so the limit hits no other test (default 'burst'); null sends "
+                    "the burst unauthenticated (limits applied before authentication, e.g. on a login endpoint).",
+    )
+
+
+class Expectation(_Strict):
+    """``expect: {code: X, status: 405}``: the code(s) and the status this probe must get, where
+    the code is valid at several statuses across the API but this endpoint must give one
+    ("unrecognized" is 404 for an unknown endpoint, 405 for a known one with the wrong method)."""
+
+    code: str | list[str]
+    status: HttpStatus | list[HttpStatus] | None = None
+
+    @field_validator("status")
+    @classmethod
+    def _known_status(cls, value):
+        for status in value if isinstance(value, list) else [value] if value is not None else []:
+            _check_status(status)
+        return value
 
 
 class Probe(_Strict):
@@ -306,7 +375,8 @@ class Probe(_Strict):
     request: Step
     vary: Vary | None = None
     mode: Literal[IDEMPOTENCY_MODES] | None = None  # type: ignore[valid-type]
-    expect: str | list[str] | None = Field(None, description="The code (or any of the codes) the request must produce.")
+    expect: str | list[str] | Expectation | None = Field(
+        None, description="The code (or any of the codes) the request must produce; {code, status} also pins the status.")
     alternate_json: Any = Field(
         None, description="idempotency mismatch: the JSON body of the second request, sent with the first one's key."
     )
@@ -345,9 +415,18 @@ class Probe(_Strict):
 
     @property
     def expected_codes(self) -> tuple[str, ...]:
-        if self.expect is None:
+        expect = self.expect.code if isinstance(self.expect, Expectation) else self.expect
+        if expect is None:
             return ()
-        return tuple(self.expect) if isinstance(self.expect, list) else (self.expect,)
+        return tuple(expect) if isinstance(expect, list) else (expect,)
+
+    @property
+    def pinned_statuses(self) -> tuple[int, ...]:
+        """The statuses the answer to the request under test must have (``expect.status`` or the
+        request's ``expect_status``); empty: any status of the code received."""
+        if isinstance(self.expect, Expectation) and self.expect.status is not None:
+            return tuple(self.expect.status) if isinstance(self.expect.status, list) else (self.expect.status,)
+        return tuple(self.request.expect_status or ())
 
 
 class Catalog(_Strict):

@@ -142,8 +142,7 @@ class ProbeCase:
         those codes alone."""
         if expect is not None:
             return self.target.check(exchange, self.probe, expect, value=value)
-        statuses = tuple(self.probe.request.expect_status or ())
-        return self.target.check(exchange, self.probe, self.expect, value=value, statuses=statuses)
+        return self.target.check(exchange, self.probe, self.expect, value=value, statuses=self.probe.pinned_statuses)
 
     def send_many(self, variables: Variables, count: int, *, idempotency_key: str | None = None) -> list[Exchange]:
         """``count`` copies of the request at once (idempotency concurrency)."""

@@ -152,7 +152,7 @@ class Judge:
             self._judge_error(verdict, expect)
         if statuses and status not in statuses and not any(isinstance(f, F.WrongStatus) for f in verdict.failures):
             verdict.failures.append(self._not_pinned_status(statuses, status))
-        if status >= 500 and expect and self._client_errors_only(expect):
+        if status >= 500 and expect and self._unlicensed_5xx(expect, status):
             verdict.failures.append(
                 F.ServerError(
                     received_status=status,
@@ -213,7 +213,7 @@ class Judge:
             verdict.failures.append(
                 F.WrongStatus(
                     code=entry.code,
-                    expected_status="/".join(map(str, entry.statuses)),
+                    expected_status=entry.status_text,
                     received_status=exchange.status,
                     catalog_entry=self._entry_line(entry),
                 )
@@ -349,6 +349,8 @@ class Judge:
 
     def _check_headers(self, verdict: Verdict, rules: list[HeaderRule], entry: ErrorEntry | None = None) -> None:
         for rule in rules:
+            if not rule.applies_to(verdict.exchange.status):
+                continue
             value = verdict.exchange.headers.get(rule.name)
             if value is None:
                 verdict.failures.append(F.MissingHeader(header=rule.name, code=entry.code if entry else None, received_status=verdict.exchange.status))
@@ -381,10 +383,10 @@ class Judge:
             code = MISSING
         self._check_headers(verdict, self.catalog.headers.every_error)
         if code is MISSING:
-            allowed = self._statuses(expect) if expect else "/".join(map(str, sorted({s for e in self.catalog.errors for s in e.statuses})))
-            if str(exchange.status) not in allowed.split("/"):
+            entries = [e for e in (self.catalog.code(c) for c in expect) if e] if expect else self.catalog.errors
+            if not any(exchange.status in entry.statuses for entry in entries):
                 verdict.failures.append(
-                    F.WrongStatus(expected_status=allowed, received_status=exchange.status, expected_code=" or ".join(expect) or None,
+                    F.WrongStatus(expected_status=self._statuses(expect) if expect else self._statuses(tuple(e.code for e in entries)), received_status=exchange.status, expected_code=" or ".join(expect) or None,
                                   note="a HEAD answer has no body (RFC 9110 section 9.3.2): judged by status and headers")
                 )
             verdict.notes.append("HEAD: no body to read a code from; judged by status and headers")
@@ -398,28 +400,33 @@ class Judge:
         verdict.entry = entry
         self._check_expected(verdict, entry, expect)
         if exchange.status not in entry.statuses:
-            verdict.failures.append(F.WrongStatus(code=entry.code, expected_status="/".join(map(str, entry.statuses)),
+            verdict.failures.append(F.WrongStatus(code=entry.code, expected_status=entry.status_text,
                                                   received_status=exchange.status, catalog_entry=self._entry_line(entry)))
         self._check_headers(verdict, entry.headers, entry)
 
     # -- helpers ------------------------------------------------------------------------
 
-    def _client_errors_only(self, expect: tuple[str, ...]) -> bool:
-        """Whether every status the expected codes allow is a 4xx (their request is invalid)."""
-        statuses = [status for code in expect if (entry := self.catalog.code(code)) for status in entry.statuses]
-        return bool(statuses) and all(400 <= status < 500 for status in statuses)
+    def _unlicensed_5xx(self, expect: tuple[str, ...], status: int) -> bool:
+        """Whether a 5xx answer is no answer the expected codes foresee: none names this status
+        or the 5xx class. A catch-all code at ``any`` status does not license it: a probe
+        sends an invalid request, and a 5xx to it is the server failing (RFC 9110 15.6)."""
+        entries = [entry for code in expect if (entry := self.catalog.code(code))]
+        return bool(entries) and not any(status in entry.explicit_statuses or "5xx" in entry.status_tokens for entry in entries)
 
     @staticmethod
     def _not_pinned_status(statuses: tuple[int, ...], status: int) -> F.WrongStatus:
         return F.WrongStatus(expected_status="/".join(map(str, statuses)), received_status=status, rule="the probe's expect_status")
 
     def _statuses(self, codes: tuple[str, ...]) -> str:
-        statuses: list[int] = []
+        """The statuses of ``codes`` as the catalog writes them (``404/422``, ``4xx``)."""
+        tokens: list[int | str] = []
         for code in codes:
             entry = self.catalog.code(code)
             if entry:
-                statuses.extend(status for status in entry.statuses if status not in statuses)
-        return "/".join(map(str, statuses)) or "?"
+                tokens.extend(token for token in entry.status_tokens if token not in tokens)
+        numbers = sorted(token for token in tokens if isinstance(token, int))
+        classes = [token for token in tokens if isinstance(token, str)]
+        return "/".join(map(str, [*numbers, *classes])) or "?"
 
     def _expected(self, expect: tuple[str, ...]) -> dict[str, str]:
         """The ``expected_code`` and ``expected_status`` fields of a failure (none without ``expect``)."""
@@ -428,8 +435,7 @@ class Judge:
         return {"expected_code": " or ".join(expect), "expected_status": self._statuses(expect)}
 
     def _entry_line(self, entry: ErrorEntry) -> str:
-        statuses = "/".join(map(str, entry.statuses))
-        return f"{self.catalog.api.name} {entry.code} ({statuses}, status {entry.provenance.status}, name {entry.provenance.name})"
+        return f"{self.catalog.api.name} {entry.code} ({entry.status_text}, status {entry.provenance.status}, name {entry.provenance.name})"
 
 
 _ORDER = [

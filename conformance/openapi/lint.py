@@ -216,7 +216,7 @@ def check(catalog: Catalog, spec: dict) -> list[Finding]:
         envelope = catalog.envelopes[entry.envelope]
         if envelope.code is not None and envelope.code.pointer is not None:
             code_pointers.add(envelope.code.pointer)
-        for status in entry.statuses:
+        for status in entry.explicit_statuses:  # a class (4xx, any) is checked as its members are declared
             matching = [r for key, rs in by_status.items() if key != "default" and _status_matches(key, status) for r in rs]
             if not matching:
                 findings.append(Finding("undeclared", f"{entry.code} ({status}): no operation declares {status}"))
@@ -271,7 +271,7 @@ def check(catalog: Catalog, spec: dict) -> list[Finding]:
             if catalog.envelopes[entry.envelope].code is None:
                 continue  # a label of a bodiless answer, never on the wire
             if entry.code not in spec_codes:
-                findings.append(Finding("catalog-only", f"{entry.code} ({'/'.join(map(str, entry.statuses))}, name {entry.provenance.name})"))
+                findings.append(Finding("catalog-only", f"{entry.code} ({entry.status_text}, name {entry.provenance.name})"))
     return findings
 
 

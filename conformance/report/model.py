@@ -131,7 +131,7 @@ def catalog_report(catalog: Catalog, observations: list[Observation], setup_prob
         codes.append(
             {
                 "code": entry.code,
-                "status": list(entry.statuses),
+                "status": list(entry.status_tokens),
                 "category": cov.category,
                 "verdict": cov.verdict,
                 "reason": cov.reason,

@@ -4,6 +4,7 @@ status of a wrong media type shown, and a probe's expect_status honoured."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -115,4 +116,55 @@ def test_a_pinned_status_no_expected_code_allows_is_a_lint_error(pytester):
     assert result.ret == 1
     result.stdout.fnmatch_lines([
         "flowbrite-extra.yaml:*:*: expect_status 404 is no status of the expected codes (they allow [[]401, 403[]]) [[]expect-status[]]",
+    ])
+
+
+ANONYMOUS_BURST = """
+  - id: burst.anonymous
+    kind: rate-limit
+    request: {method: GET, path: /wallets}
+    burst: {max_requests: 5, credential: null}
+    expect: api.common.rateLimitExceeded
+"""
+
+
+def test_a_burst_with_credential_null_is_sent_unauthenticated(pytester, monkeypatch, tmp_path):
+    catalog = with_probes(pytester, ANONYMOUS_BURST)
+    lint = pytester.run(sys.executable, "-m", "conformance", "lint", str(catalog))
+    assert lint.ret == 0, lint.stdout.str()
+    with reference.start(API, env=BURST) as server:
+        result = run(pytester, monkeypatch, server, catalog, str(SUITES / "test_rate_limits.py"), "-k", "anonymous",
+                     "--conformance-report", str(tmp_path))
+    # The reference limits per key: five unauthenticated requests are five 401s, never a 429.
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["Expected error never produced", "*5 requests in a burst, no 429"])
+    report = json.loads((tmp_path / "report.json").read_text())
+    unauthorized = next(code for code in report["catalogs"][API]["codes"] if code["code"] == "api.common.unauthorized")
+    assert unauthorized["observed_statuses"] == {"401": 5} and unauthorized["verdict"] == "pass"
+
+
+PINNED_BY_EXPECT = """
+  - id: pinned.by-expect
+    kind: auth
+    request: {method: GET, path: /wallets, credential: null}
+    expect: {code: [api.common.unauthorized, api.common.forbidden], status: %s}
+"""
+
+
+@pytest.mark.parametrize("pinned, outcome", [(401, "passed"), (403, "failed")])
+def test_expect_code_and_status_pins_the_status(pytester, monkeypatch, pinned, outcome):
+    catalog = with_probes(pytester, PINNED_BY_EXPECT % pinned)
+    with reference.start(API, env=BURST) as server:
+        result = run(pytester, monkeypatch, server, catalog, str(SUITES / "test_auth.py"), "-k", "pinned.")
+    result.assert_outcomes(**{outcome: 1})
+    if outcome == "failed":
+        result.stdout.fnmatch_lines(["Wrong HTTP status", "Expected status: 403", "Received status: 401"])
+
+
+def test_expect_status_no_expected_code_allows_is_a_lint_error(pytester):
+    catalog = with_probes(pytester, PINNED_BY_EXPECT % 404)
+    result = pytester.run(sys.executable, "-m", "conformance", "lint", str(catalog))
+    assert result.ret == 1
+    result.stdout.fnmatch_lines([
+        "flowbrite-extra.yaml:*:*: status 404 is no status of the expected codes (they allow [[]401, 403[]]) [[]expect-status[]]",
     ])
