@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-import pytest
 
 from conformance import reference
 from conformance.catalog import load_catalog
