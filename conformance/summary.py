@@ -14,7 +14,8 @@ def write(terminalreporter, config: pytest.Config) -> None:
     conf = runstate.run_settings(config)
     if conf is None:
         return
-    found = runstate.collected_findings(config)
+    # A probe that could not run is a setup problem, listed below and counted apart.
+    found = [finding for finding in runstate.collected_findings(config) if finding["kind"] != "setup"]
     if found:
         terminalreporter.section("conformance failures")
         for finding in sorted(found, key=lambda finding: finding["test"]):

@@ -162,8 +162,9 @@ def catalog_report(catalog: Catalog, observations: list[Observation], setup_prob
                 for item in sorted(unknown.values(), key=lambda item: (-item["count"], item["code"]))
             ],
             "failures_outside_codes": [_failure(obs) for obs in coverage.outside_codes],
-            # Every distinct failure of every failed test, attributed to the code it carried.
-            "failures": failed,
+            # Every distinct failure of every failed test, attributed to the code it carried (a
+            # probe that could not run is under setup_problems, counted apart).
+            "failures": [finding for finding in failed if finding["kind"] != "setup"],
             "cost": cost(coverage, sent, setup_problems) if sent is not None else None,
             **_setup_problems(setup_problems),
         }

@@ -165,10 +165,14 @@ def test_a_probe_that_meets_a_persistent_429_is_a_rate_limited_setup_problem(pyt
         "flowbrite:wallets.get.unknown-id: rate-limited, wait 300 s (Retry-After: 300)",
         "1 probe could not run (1 rate-limited): setup problems, not conformance failures",
     ])
-    # not a conformance failure: no code fails for it
+    # not a conformance failure: no code fails for it, and it is listed with the setup problems only
     result.stdout.fnmatch_lines(["flowbrite: * 0 failing, *"])
+    assert not [line for line in result.stdout.lines if "= conformance failures =" in line]
     data = json.loads((pytester.path / "reports" / "report.json").read_text())
     section = data["catalogs"][API]
+    assert section["failures"] == []
+    [failed] = data["failed_tests"]  # still a failed test: a gate must not pass when probes never ran
+    assert failed.endswith("test_identifiers.py::test_identifier_rejected[flowbrite:wallets.get.unknown-id]")
     assert section["setup_counts"] == {"probes": 1, "rate_limited": 1, "line": "1 probe could not run (1 rate-limited): setup problems, not conformance failures"}
     [problem] = section["setup_problems"]
     assert (problem["probe"], problem["reason"], problem["retry_after"], problem["wait_seconds"]) == ("wallets.get.unknown-id", "rate-limited", "300", 300.0)
