@@ -15,7 +15,7 @@ import pytest
 from . import display, runstate
 from .engine import secrets
 from .engine.failures import BudgetExhausted
-from .findings import findings
+from .findings import findings, flatten
 
 
 def amend(item: pytest.Item, call: pytest.CallInfo, report: pytest.TestReport) -> None:
@@ -81,10 +81,4 @@ def _redact_report(report: pytest.TestReport) -> None:
 def _budget_exhausted(exc: BaseException) -> BudgetExhausted | None:
     """The BudgetExhausted in ``exc``, also inside the exception group Hypothesis raises when
     the budget ran out while it was shrinking another failure."""
-    if isinstance(exc, BudgetExhausted):
-        return exc
-    for sub in getattr(exc, "exceptions", ()) if isinstance(exc, BaseExceptionGroup) else ():
-        found = _budget_exhausted(sub)
-        if found is not None:
-            return found
-    return None
+    return next((leaf for leaf in flatten(exc) if isinstance(leaf, BudgetExhausted)), None)

@@ -20,13 +20,6 @@ from .problems import Problem
 BUILTIN_PLACEHOLDERS = frozenset({"uuid", "ulid", "unique"})
 
 
-def _allowed_text(catalog: Catalog, probe) -> str:
-    """The expected codes' statuses as the catalog writes them: ``[401, 403]``, ``[4xx]``."""
-    tokens = [t for code in probe.expected_codes if (entry := catalog.code(code)) for t in entry.status_tokens]
-    numbers = sorted({t for t in tokens if isinstance(t, int)})
-    return "[" + ", ".join(map(str, [*numbers, *dict.fromkeys(t for t in tokens if isinstance(t, str))])) + "]"
-
-
 def semantic_problems(catalog: Catalog, located: Located, name: str) -> list[Problem]:
     problems: list[Problem] = []
 
@@ -93,7 +86,7 @@ def semantic_problems(catalog: Catalog, located: Located, name: str) -> list[Pro
             if probe.expected_codes and status not in allowed:
                 many = isinstance(probe.expect.status, list) if pinned_at[0] == "expect" else True
                 report(where + (pinned_at + (position,) if many else pinned_at),
-                       f"{pinned_at[-1]} {status} is no status of the expected codes (they allow {_allowed_text(catalog, probe)})", "expect-status")
+                       f"{pinned_at[-1]} {status} is no status of the expected codes (they allow [{', '.join(map(str, catalog.status_tokens(probe.expected_codes)))}])", "expect-status")
         if probe.writes is False and probe.mode is not None:
             # An idempotency scenario repeats a request because it has an effect (RFC 9110 9.2.2).
             report(where + ("writes",), f"an idempotency '{probe.mode}' probe writes; 'writes: false' would run it under -m \"not writes\"", "writes")

@@ -443,6 +443,12 @@ class Catalog(_Strict):
 
     _code_index: dict[str, ErrorEntry] | None = PrivateAttr(None)
 
+    def status_tokens(self, codes) -> list[int | str]:
+        """The statuses of ``codes`` as the catalog writes them, numbers first (sorted), then
+        classes: ``[401, 403]``, ``[404, '5xx']``."""
+        tokens = [token for code in codes if (entry := self.code(code)) for token in entry.status_tokens]
+        return [*sorted({t for t in tokens if isinstance(t, int)}), *dict.fromkeys(t for t in tokens if isinstance(t, str))]
+
     def code(self, code: str) -> ErrorEntry | None:
         """The entry for ``code`` (the first one, if a broken catalog repeats it)."""
         if self._code_index is None:

@@ -201,25 +201,8 @@ class Judge:
         entry = self.catalog.code(code) if isinstance(code, str) else None
         if entry is None and envelope_name is not None and code is not None and not self.catalog.envelopes[envelope_name].code:
             entry = self._bodyless_entry(exchange.status)
-        if entry is None:
-            verdict.failures.append(
-                F.UnknownCode(received_code=code, received_status=exchange.status, did_you_mean=self.suggest(str(code)),
-                              **self._expected(expect))
-            )
+        if not self._judge_code(verdict, code, entry, expect):
             return
-        verdict.entry = entry
-        self._check_expected(verdict, entry, expect)
-        if exchange.status not in entry.statuses:
-            verdict.failures.append(
-                F.WrongStatus(
-                    code=entry.code,
-                    expected_status=entry.status_text,
-                    received_status=exchange.status,
-                    catalog_entry=self._entry_line(entry),
-                )
-            )
-        elif entry.provenance.status == "inferred":
-            verdict.notes.append(f"{entry.code}: status {exchange.status} matches an inferred catalog status")
         envelope = self.catalog.envelopes[entry.envelope]
         if body is not MISSING:
             self._check_body_status(verdict, envelope, body)
@@ -386,23 +369,36 @@ class Judge:
             entries = [e for e in (self.catalog.code(c) for c in expect) if e] if expect else self.catalog.errors
             if not any(exchange.status in entry.statuses for entry in entries):
                 verdict.failures.append(
-                    F.WrongStatus(expected_status=self._statuses(expect) if expect else self._statuses(tuple(e.code for e in entries)), received_status=exchange.status, expected_code=" or ".join(expect) or None,
+                    F.WrongStatus(expected_status=self._statuses(tuple(e.code for e in entries)), received_status=exchange.status,
+                                  expected_code=" or ".join(expect) or None,
                                   note="a HEAD answer has no body (RFC 9110 section 9.3.2): judged by status and headers")
                 )
             verdict.notes.append("HEAD: no body to read a code from; judged by status and headers")
             return
         verdict.code = code
         entry = self.catalog.code(code) if isinstance(code, str) else None
+        if self._judge_code(verdict, code, entry, expect):
+            self._check_headers(verdict, entry.headers, entry)
+
+    def _judge_code(self, verdict: Verdict, code: Any, entry: ErrorEntry | None, expect: tuple[str, ...]) -> bool:
+        """The checks of a located code, whatever carried it (body or header): known to the
+        catalog, the one expected, at one of its statuses. False: the code is unknown."""
+        status = verdict.exchange.status
         if entry is None:
-            verdict.failures.append(F.UnknownCode(received_code=code, received_status=exchange.status, did_you_mean=self.suggest(str(code)),
-                                                  **self._expected(expect)))
-            return
+            verdict.failures.append(
+                F.UnknownCode(received_code=code, received_status=status, did_you_mean=self.suggest(str(code)), **self._expected(expect))
+            )
+            return False
         verdict.entry = entry
         self._check_expected(verdict, entry, expect)
-        if exchange.status not in entry.statuses:
-            verdict.failures.append(F.WrongStatus(code=entry.code, expected_status=entry.status_text,
-                                                  received_status=exchange.status, catalog_entry=self._entry_line(entry)))
-        self._check_headers(verdict, entry.headers, entry)
+        if status not in entry.statuses:
+            verdict.failures.append(
+                F.WrongStatus(code=entry.code, expected_status=entry.status_text, received_status=status,
+                              catalog_entry=self._entry_line(entry))
+            )
+        elif entry.provenance.status == "inferred":
+            verdict.notes.append(f"{entry.code}: status {status} matches an inferred catalog status")
+        return True
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -419,14 +415,7 @@ class Judge:
 
     def _statuses(self, codes: tuple[str, ...]) -> str:
         """The statuses of ``codes`` as the catalog writes them (``404/422``, ``4xx``)."""
-        tokens: list[int | str] = []
-        for code in codes:
-            entry = self.catalog.code(code)
-            if entry:
-                tokens.extend(token for token in entry.status_tokens if token not in tokens)
-        numbers = sorted(token for token in tokens if isinstance(token, int))
-        classes = [token for token in tokens if isinstance(token, str)]
-        return "/".join(map(str, [*numbers, *classes])) or "?"
+        return "/".join(map(str, self.catalog.status_tokens(codes))) or "?"
 
     def _expected(self, expect: tuple[str, ...]) -> dict[str, str]:
         """The ``expected_code`` and ``expected_status`` fields of a failure (none without ``expect``)."""
