@@ -11,6 +11,10 @@ Bounded: ``CONFORMANCE_OPENAPI_EXAMPLES`` examples per operation and mode (defau
 Hypothesis profile's max_examples / 6, so dev 2, ci 5, thorough 50), and
 ``CONFORMANCE_OPENAPI_BUDGET`` seconds per test (default 60).
 
+Every request goes through the run's transport (``conformance.openapi.send``), so the run's
+limits, body cap, deadline, no-redirect rule and base-path gate hold here as for the probes;
+with ``--app`` it reaches the app in process as they do.
+
 Marked ``writes``: schemathesis calls every operation of the document, POST, PUT, PATCH and
 DELETE included (RFC 9110 section 9.2.1: only GET, HEAD and OPTIONS are safe), with the run's
 valid credential, so ``-m "not writes"`` leaves it out.
@@ -18,6 +22,7 @@ valid credential, so ``-m "not writes"`` leaves it out.
 
 import copy
 import os
+import warnings
 
 import pytest
 from schemathesis.generation import GenerationMode
@@ -37,7 +42,9 @@ def _document(config, target) -> dict:
     if conf is not None and conf.openapi_document is not None:
         return copy.deepcopy(conf.openapi_document)  # each test's schemathesis gets its own copy
     try:
-        return load_document(target.base_url.rstrip("/") + "/openapi.json", timeout=target.transport.timeout)
+        # Through the run's transport: paced and counted as every request to the target.
+        return load_document(target.base_url.rstrip("/") + "/openapi.json", timeout=target.transport.timeout,
+                             transport=target.transport)
     except DocumentNotFound as exc:
         pytest.skip(f"no OpenAPI document for {target.catalog.api.name}: {exc}; set CONFORMANCE_OPENAPI=PATH|URL to name one")
     except DocumentError as exc:
@@ -56,8 +63,6 @@ def _headers(target) -> dict[str, str]:
 @pytest.mark.parametrize("mode", [GenerationMode.NEGATIVE, GenerationMode.POSITIVE], ids=["negative", "positive"])
 def test_openapi_errors_conform(pytestconfig, conformance_target, mode):
     target = conformance_target
-    if target.transport.in_process:
-        pytest.skip("the OpenAPI route sends through schemathesis's own client, which needs a server: not with --app")
     document = _document(pytestconfig, target)
     # Judged by the target's judge and recorded through it: the run's coverage and reports
     # count these answers (as probe "openapi.<mode>").
@@ -71,7 +76,14 @@ def test_openapi_errors_conform(pytestconfig, conformance_target, mode):
         modes=[mode],
         max_examples=int(os.environ.get("CONFORMANCE_OPENAPI_EXAMPLES") or max(1, profiles.current().max_examples // 6)),
         budget_seconds=float(os.environ.get("CONFORMANCE_OPENAPI_BUDGET", "60")),
+        # The run's transport and gate: --max-requests, --max-rps, the body cap, the deadline,
+        # no redirects, and nothing sent outside the catalog's base path.
+        transport=target.transport,
+        gate=target.builder.check_url,
     )
+    if result.refused:
+        warnings.warn(f"{result.refused} generated requests would have left {target.catalog.api.name}'s base path "
+                      f"{target.builder.base_path or '/'}: refused, not sent", stacklevel=1)
     if result.findings:
         summary = "\n".join(result.lines())
         details = "\n\n".join(f"== {f.operation} [{f.mode}]\n{f.text}" for f in result.findings)

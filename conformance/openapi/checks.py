@@ -24,6 +24,7 @@ from ..engine import failures as F
 from ..engine.judge import Judge, Verdict
 from ..engine.target import Target
 from ..engine.transport import Exchange, OutgoingRequest
+from .send import exchange_of
 
 __all__ = ["CATALOG_ENV", "CatalogViolation", "catalog_check", "exchange_from_response", "judge_response", "resolve_catalog"]
 
@@ -102,10 +103,12 @@ def exchange_from_response(response: Any) -> Exchange:
 
 
 def judge_response(judge: Judge, response: Any) -> Verdict | None:
-    """The engine's verdict on an error response (4xx/5xx); None for anything else."""
+    """The engine's verdict on an error response (4xx/5xx); None for anything else. The
+    exchange the suite's transport recorded, where it sent the request (truncation, a broken
+    body encoding), else one rebuilt from the response."""
     if response.status_code < 400:
         return None
-    return judge.judge(exchange_from_response(response), expect=())
+    return judge.judge(exchange_of(response) or exchange_from_response(response), expect=())
 
 
 def catalog_check(
@@ -136,6 +139,18 @@ def catalog_check(
         verdict = judge_response(judge, response)
         if verdict is None:
             return None
+        conclude(verdict, case)
+
+    def unanswered(exchange: Exchange, case: Any) -> CatalogViolation:
+        """The verdict on a request that got no usable answer (a transport failure), recorded
+        as any other; the violation for run_schema to raise."""
+        try:
+            conclude(judge.judge(exchange, expect=()), case)
+        except CatalogViolation as violation:
+            return violation
+        raise AssertionError("a request without an answer passed the judge")  # the judge always fails it
+
+    def conclude(verdict: Verdict, case: Any) -> None:
         if target is not None:
             try:
                 target.conclude(probe, (), verdict)
@@ -153,6 +168,7 @@ def catalog_check(
         first.add_context(("Catalog", resolved.api.name))
         raise CatalogViolation(operation=case.operation.label, failure=first, catalog_code=verdict.code)
 
+    catalog_conformance.unanswered = unanswered  # type: ignore[attr-defined]
     catalog_conformance.judge = judge  # type: ignore[attr-defined]
     catalog_conformance.catalog = resolved  # type: ignore[attr-defined]
     return catalog_conformance

@@ -49,9 +49,12 @@ def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
 
-def load_document(source: str, *, timeout: float = DEFAULT_TIMEOUT, max_body: int = DEFAULT_MAX_BODY) -> dict[str, Any]:
-    """The OpenAPI document at ``source`` (an http(s) URL, else a file path) as a dict."""
-    text = _fetch(source, timeout=timeout, max_body=max_body) if is_url(source) else _read(source)
+def load_document(source: str, *, timeout: float = DEFAULT_TIMEOUT, max_body: int = DEFAULT_MAX_BODY,
+                  transport=None) -> dict[str, Any]:
+    """The OpenAPI document at ``source`` (an http(s) URL, else a file path) as a dict.
+    ``transport``: the run's (an ``engine.transport.Transport``), so that fetching the document
+    from the target is paced and counted as every other request to it; else a transport of its own."""
+    text = _fetch(source, timeout=timeout, max_body=max_body, transport=transport) if is_url(source) else _read(source)
     return parse_document(text, source=source)
 
 
@@ -86,14 +89,16 @@ def _read(source: str) -> bytes:
         raise DocumentError(source, exc.strerror or type(exc).__name__) from None
 
 
-def _fetch(url: str, *, timeout: float, max_body: int) -> bytes:
+def _fetch(url: str, *, timeout: float, max_body: int, transport=None) -> bytes:
     from ..engine.transport import OutgoingRequest, Transport
 
-    transport = Transport(timeout=timeout, max_body=max_body)
+    own = transport is None
+    transport = Transport(timeout=timeout, max_body=max_body) if own else transport
     try:
-        exchange = transport.send(OutgoingRequest("GET", url, {"Accept": ACCEPT}))
+        exchange = transport.send(OutgoingRequest("GET", url, {"Accept": ACCEPT}), max_body=max_body)
     finally:
-        transport.close()
+        if own:
+            transport.close()
     if exchange.error:
         raise DocumentError(url, f"GET failed: {exchange.error}")
     if exchange.truncated:

@@ -1,7 +1,9 @@
 """Drive schemathesis from Python (the pytest route and the bench), bounded in examples and time.
 
 One Hypothesis search per operation and generation mode, each capped by ``max_examples``
-and by a shared wall-clock budget; every response goes through the chosen checks
+and by a shared wall-clock budget; every request goes through the suite's transport
+(:mod:`.send`: budget, pace, body cap, deadline, no redirects, the base-path gate), every
+response through the chosen checks
 (schemathesis built-ins by name, plus any check functions such as
 :func:`.checks.catalog_check`). Failures are collected, not raised, so one run reports
 every operation that broke a contract.
@@ -20,7 +22,10 @@ from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.generation import GenerationMode
 
+from ..engine.failures import BudgetExhausted
+from ..engine.transport import Transport
 from .document import DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, load_document
+from .send import Refused, SuiteSender
 
 __all__ = [
     "BUILTIN_CHECKS",
@@ -76,7 +81,9 @@ class RunResult:
     findings: list[Finding] = field(default_factory=list)
     operations: int = 0
     examples: int = 0
+    refused: int = 0  # requests the gate refused (they would have left the API): not sent
     out_of_time: bool = False
+    stopped: BaseException | None = None  # BudgetExhausted: the run's --max-requests was reached
 
     def lines(self) -> list[str]:
         return [f"{f.operation} [{f.mode}]: {'; '.join(f.titles)}" for f in self.findings]
@@ -101,16 +108,21 @@ def run_schema(
     max_examples: int = 6,
     budget_seconds: float = 60.0,
     seed: int | None = 0,
+    transport: Transport | None = None,
+    gate: Callable[[str], None] | None = None,
 ) -> RunResult:
-    """Run ``checks`` over every operation of ``document`` served at ``base_url``."""
+    """Run ``checks`` over every operation of ``document`` served at ``base_url``.
+
+    Every request goes through ``transport`` (the run's: its budget, pace, body cap and
+    deadline; else one of its own with the defaults) after ``gate`` accepted its URL; a refused
+    request is counted in ``RunResult.refused``, never sent. ``BudgetExhausted`` from the
+    transport stops the search and is raised once the examples already judged are recorded.
+    """
     schema = schemathesis.openapi.from_dict(document)
     result = RunResult()
     deadline = time.monotonic() + budget_seconds
-    session = None
-    import requests
-
-    session = requests.Session()
-    session.trust_env = False  # the target's traffic never goes through an environment proxy
+    own = transport is None
+    sender = SuiteSender(transport or Transport(), gate=gate)
     try:
         operations = [op.ok() for op in schema.get_all_operations() if _is_ok(op)]
         result.operations = len(operations)
@@ -125,7 +137,7 @@ def run_schema(
                 except Exception:  # noqa: BLE001 - an operation schemathesis cannot generate for is skipped
                     continue
                 seen = _search(strategy, mode_checks, result, deadline, max_examples=max_examples, seed=seed,
-                               call=dict(base_url=base_url, session=session, headers=headers, timeout=10))
+                               send=lambda case: sender.send(case, base_url=base_url, headers=headers))
                 if seen:
                     unique = list(dict.fromkeys(seen))
                     result.findings.append(
@@ -137,13 +149,38 @@ def run_schema(
                             text="\n\n".join(str(f) for f in unique),
                         )
                     )
+                if result.stopped is not None:
+                    raise result.stopped
     finally:
-        session.close()
+        if own:
+            sender.transport.close()
     return result
 
 
-def _search(strategy, checks, result: RunResult, deadline: float, *, max_examples: int, seed: int | None, call: dict) -> list[Failure]:
-    """One bounded Hypothesis search; the failures schemathesis raised, in order."""
+class Unanswered(Failure):
+    """No HTTP answer to judge (refused, reset, timed out, broken framing): a finding."""
+
+    kind_title = "No answer"
+
+
+def _validate(case: Any, checks: Sequence[Callable[..., Any]], exchange, kwargs: dict, prepared, headers) -> None:
+    """Run ``checks`` on the answer; raise the failures (a FailureGroup), as schemathesis does."""
+    if exchange.status is None:
+        # A check that judges unanswered requests (the catalog check) records its own verdict.
+        for check in checks:
+            unanswered = getattr(check, "unanswered", None)
+            if unanswered is not None:
+                raise unanswered(exchange, case)
+        raise Unanswered(operation=case.operation.label, message=f"Error: {exchange.error}")
+    response = SuiteSender.response(exchange, prepared)
+    try:
+        case.validate_response(response, checks=list(checks), headers=headers, transport_kwargs=kwargs)
+    finally:
+        SuiteSender.release(response)
+
+
+def _search(strategy, checks, result: RunResult, deadline: float, *, max_examples: int, seed: int | None, send) -> list[Failure]:
+    """One bounded Hypothesis search; the failures the checks raised, in order."""
     seen: list[Failure] = []
 
     @settings(
@@ -157,11 +194,19 @@ def _search(strategy, checks, result: RunResult, deadline: float, *, max_example
     )
     @given(case=strategy)
     def probe(case):
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline or result.stopped is not None:
+            return
+        try:
+            exchange, kwargs, prepared = send(case)
+        except Refused:
+            result.refused += 1  # would leave the API: never sent
+            return
+        except BudgetExhausted as exc:
+            result.stopped = exc
             return
         result.examples += 1
         try:
-            case.call_and_validate(checks=checks, **call)
+            _validate(case, checks, exchange, kwargs, prepared, dict(exchange.request.headers))
         except (Failure, FailureGroup) as exc:
             seen.extend(_failures(exc))
             raise

@@ -53,7 +53,7 @@ def test_max_rps_is_honoured(pytester, monkeypatch, server):
 
 
 def test_max_requests_stops_the_run_cleanly(pytester, monkeypatch, server):
-    result, elapsed = run(pytester, monkeypatch, server, "always-200", "--max-requests", "5", "-rs", "-k", "not openapi")
+    result, elapsed = run(pytester, monkeypatch, server, "always-200", "--max-requests", "5", "-rs")
     assert len(server.requests) <= 5
     result.stdout.fnmatch_lines(
         [
@@ -72,7 +72,7 @@ def test_limits_hold_for_the_whole_run_under_xdist(pytester, monkeypatch, server
     """Two workers and the controller share one count and one pace: --max-requests 7 is 7
     requests to the target in all, and --max-rps 5 spaces them across processes."""
     result, elapsed = run(
-        pytester, monkeypatch, server, "always-200", "-n", "2", "--max-requests", "7", "--max-rps", "5", "-k", "not openapi"
+        pytester, monkeypatch, server, "always-200", "-n", "2", "--max-requests", "7", "--max-rps", "5"
     )
     stamps = sorted(req.at for req in server.requests)
     print(f"{len(stamps)} requests over {stamps[-1] - stamps[0]:.2f} s (server clock)")

@@ -1,15 +1,16 @@
 """Reading OpenAPI documents (JSON or YAML, file or URL) and what the pytest route does with them.
 
-The pytest-route tests run ``suites/test_openapi.py`` through pytester against the embedded
-Flowbrite reference API. A conftest in the pytester directory logs every request
-schemathesis's HTTP session sent and the status it got, outside the suite's code: its error
-answers (4xx/5xx) are the independent count the report's "requests judged" must equal.
+The pytest-route tests run ``suites/test_openapi.py`` through pytester against a Flowbrite
+reference API behind a recording loopback proxy (tests/plugin/wiretap.py): what reached the
+server and the status it answered, counted outside the suite's code; its error answers
+(4xx/5xx) are the independent count the report's "requests judged" must equal.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,38 +20,16 @@ import pytest
 import yaml
 
 from conformance import reference
+from conformance.catalog import load_catalog
 from conformance.openapi.document import DocumentError, DocumentNotFound, load_document, parse_document
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugin"))
+from wiretap import Wiretap  # noqa: E402
 
 SUITE = Path(__file__).resolve().parents[2] / "suites" / "test_openapi.py"
 # Two read-only operations of the served document (which has nine): a run over the file
 # touches these paths only.
 KEPT = ("/v1/wallets/{walletId}", "/v1/transfers/{transferId}")
-
-# Loaded into the pytester run: every request schemathesis's session sends, with the status
-# it got, appended to wire.jsonl (our own transport is httpcore, so it is not counted).
-WIRE_CONFTEST = '''
-import json
-from pathlib import Path
-
-import pytest
-import requests
-
-WIRE = Path(__file__).with_name("wire.jsonl")
-
-
-@pytest.fixture(autouse=True)
-def _count_the_wire(monkeypatch):
-    send = requests.Session.send
-
-    def counted(self, request, **kwargs):
-        response = send(self, request, **kwargs)
-        with WIRE.open("a", encoding="utf-8") as out:
-            out.write(json.dumps({"method": request.method, "url": request.url, "status": response.status_code}) + "\\n")
-        return response
-
-    monkeypatch.setattr(requests.Session, "send", counted)
-'''
-
 
 def _yaml_copy(document: dict, *, keep: tuple[str, ...] | None = None) -> str:
     """``document`` as block-style YAML, status codes unquoted as hand-written documents have them."""
@@ -60,7 +39,21 @@ def _yaml_copy(document: dict, *, keep: tuple[str, ...] | None = None) -> str:
     return re.sub(r"^(\s+)'(\d{3}|default)':", r"\1\2:", text, flags=re.MULTILINE)
 
 
-def _run(pytester, monkeypatch, *args: str, document: str | None = None):
+@pytest.fixture
+def tap(monkeypatch):
+    """A Flowbrite reference behind a recording proxy; the run's credentials in the environment."""
+    creds = reference.credentials("flowbrite")
+    monkeypatch.setenv("CONFORMANCE_API_KEY", creds["primary"])
+    for name, spec in load_catalog("flowbrite").auth.credentials.items():
+        if name in creds:
+            monkeypatch.setenv(spec.env, creds[name])
+    with reference.start("flowbrite", env={"REFERENCE_FLOWBRITE_BURST": "100000"}) as server, Wiretap(server.url) as wire:
+        yield wire
+
+
+def _run(pytester, monkeypatch, *args: str, document: str | None = None, tap: Wiretap | None = None):
+    if tap is not None:
+        args = ("--base-url", tap.url, *args)
     monkeypatch.setenv("CONFORMANCE_OPENAPI_EXAMPLES", "3")
     monkeypatch.delenv("CONFORMANCE_CATALOG", raising=False)
     monkeypatch.delenv("CONFORMANCE_REPORT", raising=False)
@@ -68,15 +61,16 @@ def _run(pytester, monkeypatch, *args: str, document: str | None = None):
         monkeypatch.delenv("CONFORMANCE_OPENAPI", raising=False)
     else:
         monkeypatch.setenv("CONFORMANCE_OPENAPI", document)
-    pytester.makeconftest(WIRE_CONFTEST)
     pytester.makepyfile(test_openapi=SUITE.read_text(encoding="utf-8"))
     return pytester.runpytest("-p", "conformance.plugin", "--catalog", "flowbrite", "-p", "no:randomly",
                               "-p", "no:cacheprovider", *args)
 
 
-def _wire(pytester) -> list[dict]:
-    path = pytester.path / "wire.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+def _wire(tap: Wiretap) -> list[dict]:
+    """What reached the server, but the run's reachability check (a GET of the API's base path)."""
+    base = load_catalog("flowbrite").api.base_path
+    return [{"method": method, "url": target, "status": status} for method, target, status in tap.answers
+            if target.rstrip("/") != base.rstrip("/")]
 
 
 def _templates(paths) -> re.Pattern:
@@ -86,15 +80,15 @@ def _templates(paths) -> re.Pattern:
 # --- the pytest route -------------------------------------------------------------------
 
 
-def test_a_yaml_document_runs_the_openapi_tests(pytester, monkeypatch, tmp_path):
+def test_a_yaml_document_runs_the_openapi_tests(pytester, monkeypatch, tmp_path, tap):
     """CONFORMANCE_OPENAPI naming a YAML file: both tests run over the operations it describes."""
     path = tmp_path / "flowbrite-openapi.yaml"
     path.write_text(_yaml_copy(reference.openapi("flowbrite"), keep=KEPT), encoding="utf-8")
-    result = _run(pytester, monkeypatch, document=str(path))
+    result = _run(pytester, monkeypatch, document=str(path), tap=tap)
     outcomes = result.parseoutcomes()
     assert "skipped" not in outcomes, result.stdout.str()[-3000:]
     assert outcomes.get("passed", 0) + outcomes.get("failed", 0) == 2, outcomes
-    sent = _wire(pytester)
+    sent = _wire(tap)
     assert sent, "schemathesis sent nothing"
     # The file's two operations, not the nine of the document the target serves.
     served = {urlsplit(item["url"]).path for item in sent}
@@ -114,18 +108,18 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("name", [*BROKEN, "missing.yaml"])
-def test_an_unreadable_document_is_one_usage_error(pytester, monkeypatch, tmp_path, name):
+def test_an_unreadable_document_is_one_usage_error(pytester, monkeypatch, tmp_path, name, tap):
     path = tmp_path / name
     if name in BROKEN:
         path.write_text(BROKEN[name][0], encoding="utf-8")
     problem = BROKEN[name][1] if name in BROKEN else "no such file"
-    result = _run(pytester, monkeypatch, document=str(path))
+    result = _run(pytester, monkeypatch, document=str(path), tap=tap)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([f"ERROR: cannot read OpenAPI document {path}: {problem}"])
     assert result.stderr.str().count("cannot read OpenAPI document") == 1
     out = result.stdout.str() + result.stderr.str()
     assert "skipped" not in out and "Expecting value" not in out
-    assert _wire(pytester) == []
+    assert tap.answers == []  # not even the reachability check: the run stopped before it
 
 
 def test_an_unreachable_document_url_is_one_usage_error(pytester, monkeypatch, documents):
@@ -136,15 +130,15 @@ def test_an_unreachable_document_url_is_one_usage_error(pytester, monkeypatch, d
     assert "skipped" not in result.stdout.str() + result.stderr.str()
 
 
-def test_the_report_counts_every_answer_the_catalog_check_judged(pytester, monkeypatch, tmp_path):
+def test_the_report_counts_every_answer_the_catalog_check_judged(pytester, monkeypatch, tmp_path, tap):
     """Every 4xx/5xx schemathesis received was judged by the catalog check and recorded: the
     report's requests equal the error answers counted on the wire, and the terminal's
     coverage section has the catalog."""
     out = tmp_path / "report"
-    result = _run(pytester, monkeypatch, "--conformance-report", str(out))
+    result = _run(pytester, monkeypatch, "--conformance-report", str(out), tap=tap)
     outcomes = result.parseoutcomes()
     assert "skipped" not in outcomes and outcomes.get("passed", 0) + outcomes.get("failed", 0) == 2, outcomes
-    errors = [item for item in _wire(pytester) if item["status"] >= 400]
+    errors = [item for item in _wire(tap) if item["status"] >= 400]
     assert errors, "no error answer on the wire: nothing for the catalog check to judge"
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     section = report["catalogs"]["flowbrite"]

@@ -21,6 +21,7 @@ class Wiretap:
         parts = urlsplit(upstream)
         self.upstream = (parts.hostname, parts.port)
         self.seen: list[tuple[str, str]] = []
+        self.answers: list[tuple[str, str, int]] = []  # method, request-target, status the server gave
         self._lock = threading.Lock()
         tap = self
 
@@ -44,6 +45,8 @@ class Wiretap:
                     conn.endheaders(body)
                     response = conn.getresponse()
                     content = response.read()
+                    with tap._lock:
+                        tap.answers.append((self.command, self.path, response.status))
                     self.send_response_only(response.status, response.reason)
                     for name, value in response.getheaders():
                         if name.lower() not in _HOP and name.lower() != "content-length":
