@@ -64,6 +64,7 @@ from ._identifiers import (
     uuids,
     wrong_prefix_ids,
 )
+from ._patterns import strings_matching, strings_not_matching
 from ._phones import e164_phone_numbers, non_e164_phone_numbers
 from ._registry import REGISTRY, StrategyFactory, StrategyInfo, describe, get, names
 
@@ -111,6 +112,9 @@ __all__ = [
     "strings_too_long",
     "valid_dates",
     "values_outside_enum",
+    # patterns
+    "strings_matching",
+    "strings_not_matching",
     # bodies
     "MALFORMED_JSON_KINDS",
     "deep_json_bodies",

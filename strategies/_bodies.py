@@ -15,7 +15,7 @@ from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
 from ._checks import check_choice, check_int, check_str, check_str_list
-from ._seeded import filter_values, map_values, nasty_first, rng_text, sampled, seeded
+from ._recipes import drawn, filter_values, map_values, nasty_first, rng_text, sampled
 from ._formats import JSON_TYPES, json_values_not_of_type
 
 __all__ = [
@@ -171,7 +171,7 @@ def malformed_json_bodies(
     funcs = [_KIND_FUNCS[k] for k in selected]
     # One fixed example per kind, simplest corruption first.
     nasty = [f(obj, 0) for f in funcs]
-    return seeded(lambda f, rnd: f(obj, rnd.randrange(1 << 16)), funcs, nasty=nasty)
+    return drawn(lambda f, rnd: f(obj, rnd.randrange(1 << 16)), funcs, nasty=nasty)
 
 
 def wrong_top_level_json_bodies(
@@ -296,5 +296,5 @@ def mismatched_content_types(*, expected: str = "application/json") -> SearchStr
     if multipart:
         values.insert(0, want)
     letters = "abcdefghijklmnopqrstuvwxyz"
-    generated = filter_values(seeded(lambda rnd: f"{rng_text(rnd, letters, 1, 10)}/{rng_text(rnd, letters, 1, 10)}"), mismatched)
+    generated = filter_values(drawn(lambda rnd: f"{rng_text(rnd, letters, 1, 10)}/{rng_text(rnd, letters, 1, 10)}"), mismatched)
     return nasty_first(values, generated)

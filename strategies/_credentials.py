@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import functools
 import json
-import random
 from collections.abc import Callable
 
 from hypothesis import strategies as st
@@ -24,7 +23,7 @@ from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
 from ._checks import check_bool, check_str
-from ._seeded import filter_values, map_values, nasty_first, one_of, rng_text, sampled, seeded
+from ._recipes import Draws, drawn, filter_values, map_values, nasty_first, one_of, rng_text, sampled
 
 __all__ = [
     "empty_credentials",
@@ -123,7 +122,7 @@ def wrong_scheme_credentials(
         values.append(f"{scheme}:{token}")
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
     generated = filter_values(
-        seeded(lambda rnd: f"{rng_text(rnd, letters, 1, 8)} {token}"),
+        drawn(lambda rnd: f"{rng_text(rnd, letters, 1, 8)} {token}"),
         lambda v: scheme is None or v.split(" ", 1)[0].lower() != scheme.lower(),
     )
     return nasty_first(values, generated)
@@ -139,7 +138,7 @@ def garbage_credentials(*, scheme: str | None = None, key: str | None = None) ->
     valid = None if key is None else _check_key(key)
     wrap = _with_scheme(scheme)
     junk = ["x", "null", "undefined", "0", "invalid", "' OR '1'='1", '""', "%00", "a" * 4096]
-    tokens = filter_values(seeded(lambda rnd: rng_text(rnd, _VISIBLE, 1, 64), nasty=junk), lambda t: t != valid)
+    tokens = filter_values(drawn(lambda rnd: rng_text(rnd, _VISIBLE, 1, 64), nasty=junk), lambda t: t != valid)
     return map_values(tokens, wrap)
 
 
@@ -161,7 +160,7 @@ def unsigned_jwt_credentials(*, scheme: str | None = "Bearer") -> SearchStrategy
     algs = ("none", "None", "NONE", "nOnE")
     # The compact form (trailing dot, empty signature) first.
     nasty = [token(alg, dot, "user", 1_700_000_000) for dot in (True, False) for alg in algs]
-    return seeded(
+    return drawn(
         lambda alg, dot, rnd: token(alg, dot, rng_text(rnd, _SUB_CHARS, 1, 16), rnd.randint(1_700_000_000, 1_800_000_000)),
         algs,
         (True, False),
@@ -186,7 +185,7 @@ def expired_jwt_credentials(*, scheme: str | None = "Bearer") -> SearchStrategy[
     algs = ("HS256", "RS256", "ES256")
     # The latest allowed expiry first, then the earliest (one hour after the epoch).
     nasty = [token(alg, exp, "user", b"signature") for exp in (_LATEST_EXPIRY, 3600) for alg in algs]
-    return seeded(
+    return drawn(
         lambda alg, rnd: token(
             alg, rnd.randint(3600, _LATEST_EXPIRY), rng_text(rnd, _SUB_CHARS, 1, 16), rnd.randbytes(rnd.randint(32, 64))
         ),
@@ -209,13 +208,13 @@ def whitespace_credentials(*, scheme: str | None = None, key: str | None = None)
     values = [f"{a}{token}{b}" if scheme is None else f"{scheme} {a}{token}{b}" for a, b in pads]
     if scheme is not None:
         values += [f"{scheme}\t{token}", f"{scheme}  {token}", f" {scheme} {token}"]
-    def build(rnd: random.Random) -> str:
+    def build(rnd: Draws) -> str:
         which = rnd.randrange(3)  # 0: leading, 1: trailing, 2: both
         lead = rng_text(rnd, " \t", 1, 4) if which != 1 else ""
         trail = rng_text(rnd, " \t", 1, 4) if which != 0 else ""
         return lead + token + trail
 
-    generated = map_values(seeded(build), _with_scheme(scheme))
+    generated = map_values(drawn(build), _with_scheme(scheme))
     return nasty_first(values, generated)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -14,7 +13,7 @@ from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
 from ._checks import check_bool, check_choice, check_int, check_number
-from ._seeded import filter_values, nasty_first, rng_text, seeded
+from ._recipes import Draws, drawn, filter_values, nasty_first, rng_text
 
 __all__ = [
     "EMAIL_POLICIES",
@@ -38,18 +37,18 @@ _LOWER_DIGITS = _LOWER + "0123456789"
 _TLDS = ("com", "org", "net", "io", "dev", "co", "uk", "de", "app", "info")
 
 
-def _label(rnd: random.Random) -> str:
+def _label(rnd: Draws) -> str:
     # LDH label that neither starts nor ends with a hyphen (RFC 1035 section 2.3.1).
     # No "--" anywhere: in positions 3-4 it marks IDNA labels, which validators reject.
     label = rnd.choice(_LOWER) + re.sub("-+", "-", rng_text(rnd, _LOWER_DIGITS + "-", 0, 10))
     return label + "x" if label.endswith("-") else label
 
 
-def _domain(rnd: random.Random) -> str:
+def _domain(rnd: Draws) -> str:
     return ".".join([_label(rnd) for _ in range(rnd.randint(1, 3))] + [rnd.choice(_TLDS)])
 
 
-def _email(rnd: random.Random) -> str:
+def _email(rnd: Draws) -> str:
     atoms = [rng_text(rnd, _LOWER_DIGITS + "_%+-'", 1, 12) for _ in range(rnd.randint(1, 3))]
     return ".".join(atoms) + "@" + _domain(rnd)
 
@@ -62,7 +61,7 @@ def emails() -> SearchStrategy[str]:
     Dot-atom local parts (letters, digits, ``._%+-'``, no leading, trailing or
     doubled dots) at a real TLD, so even strict validators accept them.
     """
-    generated = seeded(_email)
+    generated = drawn(_email)
     return nasty_first(
         ["a@example.com", "user+tag@example.com", "first.last@example.org", "x@sub.example.co.uk", "o'brien@example.net"],
         generated,
@@ -204,7 +203,7 @@ def invalid_emails(*, policy: str = "rfc") -> SearchStrategy[str]:
     if policy == "deliverable":
         nasty += (*_DELIVERABLE_EMAILS, _LONG_LABEL_EMAIL)
         mutations += _DELIVERABLE_MUTATIONS
-    generated = seeded(
+    generated = drawn(
         lambda m, rnd: m(rng_text(rnd, _LOWER, 1, 10) + "@" + _domain(rnd), rnd.randrange(64)),
         mutations,
     )
@@ -226,7 +225,7 @@ def valid_dates(*, min_year: int = 1, max_year: int = 9999) -> SearchStrategy[st
     nasty = [d for d in nasty if lo <= int(d[:4]) <= hi]
     first, last = dt.date(lo, 1, 1).toordinal(), dt.date(hi, 12, 31).toordinal()
     nasty.append(dt.date.fromordinal(first).isoformat())  # the earliest allowed day, even without nasty dates in range
-    return seeded(lambda rnd: dt.date.fromordinal(rnd.randint(first, last)).isoformat(), nasty=nasty)
+    return drawn(lambda rnd: dt.date.fromordinal(rnd.randint(first, last)).isoformat(), nasty=nasty)
 
 
 _NASTY_DATES = (
@@ -292,7 +291,7 @@ def invalid_dates() -> SearchStrategy[str]:
     surrounding whitespace.
     """
     first, last = dt.date(1000, 1, 1).toordinal(), dt.date(9999, 12, 31).toordinal()
-    generated = seeded(
+    generated = drawn(
         lambda m, rnd: m(dt.date.fromordinal(rnd.randint(first, last)), rnd.randrange(256)),
         _DATE_MUTATIONS,
     )
@@ -303,16 +302,16 @@ def invalid_dates() -> SearchStrategy[str]:
 
 def https_urls() -> SearchStrategy[str]:
     """RFC 3986 absolute URI, https required: ``https://`` + registered-name host + optional path and query."""
-    generated = seeded(_https_url)
+    generated = drawn(_https_url)
     return nasty_first(
         ["https://example.com", "https://example.com/", "https://example.com/callback?x=1", "https://api.example.co.uk:8443/hooks/a-b_c"],
         generated,
     )
 
 
-def _https_url(rnd: random.Random) -> str:
+def _https_url(rnd: Draws) -> str:
     path = "".join("/" + rng_text(rnd, _LOWER_DIGITS + "-._~", 1, 8) for _ in range(rnd.randint(0, 3)))
-    query = f"?{rng_text(rnd, _LOWER, 1, 5)}={rng_text(rnd, _LOWER_DIGITS, 0, 5)}" if rnd.random() < 0.3 else ""
+    query = f"?{rng_text(rnd, _LOWER, 1, 5)}={rng_text(rnd, _LOWER_DIGITS, 0, 5)}" if rnd.chance(0.3) else ""
     return f"https://{_domain(rnd)}{path}{query}"
 
 
@@ -376,7 +375,7 @@ def invalid_urls(*, require_https: bool = True) -> SearchStrategy[str]:
     if require_https:
         nasty[2:2] = ["http://example.com", "http://example.com/callback"]
         mutations.append(lambda u, i: "http://" + u.split("://", 1)[1])
-    generated = seeded(lambda m, rnd: m(_https_url(rnd), rnd.randrange(64)), mutations)
+    generated = drawn(lambda m, rnd: m(_https_url(rnd), rnd.randrange(64)), mutations)
     return nasty_first(nasty, generated)
 
 
@@ -429,7 +428,7 @@ def values_outside_enum(*, values: Sequence[_Scalar]) -> SearchStrategy[Any]:
     near = [x for x in near if outside(x)]
     strings = [m for m in members if isinstance(m, str)] or ["x"]
 
-    def build(rnd: random.Random) -> Any:
+    def build(rnd: Draws) -> Any:
         kind = rnd.randrange(3)
         if kind == 0:
             return _random_string(rnd, 20)
@@ -437,7 +436,7 @@ def values_outside_enum(*, values: Sequence[_Scalar]) -> SearchStrategy[Any]:
             return _random_integer(rnd)
         return rnd.choice(strings) + "_"
 
-    return nasty_first(near, filter_values(seeded(build), outside))
+    return nasty_first(near, filter_values(drawn(build), outside))
 
 
 # ---------------------------------------------------------------- numbers
@@ -509,12 +508,12 @@ def strings_too_long(*, max_length: int) -> SearchStrategy[str]:
     """
     n = check_int("max_length", max_length, min_value=0, max_value=10_000_000)
     nasty = ["a" * (n + 1), "é" * (n + 1), "😀" * (n + 1), "a" * (n + 2), "a" * (2 * n + 1)]
-    def build(rnd: random.Random) -> str:
+    def build(rnd: Draws) -> str:
         # A short mixed-script core padded with one repeated character.
         core = rng_text(rnd, _MIXED, 0, min(n + 1, 32))
         return core + rnd.choice(_MIXED) * (n + 1 + rnd.randint(0, max(n, 1)) - len(core))
 
-    generated = seeded(build)
+    generated = drawn(build)
     return nasty_first(nasty, generated)
 
 
@@ -537,16 +536,16 @@ _EXAMPLE_BY_TYPE: dict[str, list[Any]] = {
 _STRING_CHARS = "".join(chr(c) for c in range(0x20, 0x7F)) + "éßΩж中\u200b😀\x00\n\t\u2028"
 
 
-def _random_string(rnd: random.Random, max_size: int) -> str:
+def _random_string(rnd: Draws, max_size: int) -> str:
     return rng_text(rnd, _STRING_CHARS, 0, max_size)
 
 
-def _random_integer(rnd: random.Random) -> int:
+def _random_integer(rnd: Draws) -> int:
     # Magnitudes from one digit to past 64 bits, both signs.
     return rnd.choice((1, -1)) * rnd.getrandbits(rnd.choice((4, 16, 32, 53, 64, 80)))
 
 
-def _random_number(rnd: random.Random) -> float:
+def _random_number(rnd: Draws) -> float:
     # Non-integral floats only: 1.0 is an integer in JSON Schema, and so is
     # every float of magnitude 2**52 or more (1e300 is in the nasty list).
     while True:
@@ -555,11 +554,11 @@ def _random_number(rnd: random.Random) -> float:
             return x
 
 
-def _random_scalar(rnd: random.Random) -> Any:
-    return (None, rnd.random() < 0.5, rnd.randint(-10, 10), _random_string(rnd, 5))[rnd.randrange(4)]
+def _random_scalar(rnd: Draws) -> Any:
+    return (None, rnd.chance(0.5), rnd.randint(-10, 10), _random_string(rnd, 5))[rnd.randrange(4)]
 
 
-def _random_json(kind: str, rnd: random.Random) -> Any:
+def _random_json(kind: str, rnd: Draws) -> Any:
     if kind == "string":
         return _random_string(rnd, 20)
     if kind == "integer":
@@ -567,7 +566,7 @@ def _random_json(kind: str, rnd: random.Random) -> Any:
     if kind == "number":
         return _random_number(rnd)
     if kind == "boolean":
-        return rnd.random() < 0.5
+        return rnd.chance(0.5)
     if kind == "null":
         return None
     if kind == "array":
@@ -593,4 +592,4 @@ def json_values_not_of_type(*, expected: str) -> SearchStrategy[Any]:
     if expected == "integer":
         others = [*others, "number"]  # _random_json("number") is non-integral only
         nasty = [0.5, -1.5, *nasty]
-    return seeded(_random_json, others, nasty=nasty)
+    return drawn(_random_json, others, nasty=nasty)

@@ -10,7 +10,6 @@ string, which is how API docs usually state it.
 from __future__ import annotations
 
 import re
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,7 +17,7 @@ from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
 from ._checks import check_int, check_str
-from ._seeded import nasty_first, one_of, rng_text, sampled, seeded
+from ._recipes import Draws, drawn, nasty_first, one_of, rng_text, sampled
 
 __all__ = [
     "IdempotencyRule",
@@ -102,7 +101,7 @@ def _fill(rule: IdempotencyRule, n: int) -> str:
     return (readable * (n // len(readable) + 1))[:n]
 
 
-def _random_key(rnd: random.Random, rule: IdempotencyRule, lo: int, hi: int) -> str:
+def _random_key(rnd: Draws, rule: IdempotencyRule, lo: int, hi: int) -> str:
     if hi <= 1024:
         return rng_text(rnd, rule.allowed, lo, hi)
     # Very long keys: a random core plus one repeated character keeps this cheap.
@@ -111,7 +110,7 @@ def _random_key(rnd: random.Random, rule: IdempotencyRule, lo: int, hi: int) -> 
 
 
 def _keys(rule: IdempotencyRule, lo: int, hi: int) -> SearchStrategy[str]:
-    return seeded(lambda rnd: _random_key(rnd, rule, lo, hi))
+    return drawn(lambda rnd: _random_key(rnd, rule, lo, hi))
 
 
 _RULE_DOC_ARGS = """
@@ -166,7 +165,7 @@ def too_long_idempotency_keys(
     far = [hi + 1, 2 * hi, hi + 1000, 10 * hi]
     return nasty_first(
         [_fill(rule, n) for n in far],
-        seeded(lambda rnd: _random_key(rnd, rule, hi + 1, hi + 1) + _fill(rule, rnd.randint(0, 2 * hi))),
+        drawn(lambda rnd: _random_key(rnd, rule, hi + 1, hi + 1) + _fill(rule, rnd.randint(0, 2 * hi))),
     )
 
 
@@ -203,7 +202,7 @@ def invalid_char_idempotency_keys(
     nasty = [put(_fill(rule, lo), c, lo - 1) for c in rule.bad[:8]]
     return nasty_first(
         nasty,
-        seeded(lambda rnd: put(_random_key(rnd, rule, lo, rule.max_length), rnd.choice(rule.bad), rnd.randrange(1 << 30))),
+        drawn(lambda rnd: put(_random_key(rnd, rule, lo, rule.max_length), rnd.choice(rule.bad), rnd.randrange(1 << 30))),
     )
 
 
@@ -238,11 +237,13 @@ def invalid_idempotency_keys(
     """Idempotency-key rule (violated): empty, too short, too long or with invalid characters."""
     kw = {"min_length": min_length, "max_length": max_length, "alphabet": alphabet, "pattern": pattern}
     rule = _rule(min_length, max_length, alphabet, pattern)
-    parts = [too_long_idempotency_keys(**kw), invalid_char_idempotency_keys(**kw)]
+    # Short violations first: a failure shrinks towards the first part's
+    # values, so one that any bad character provokes ends on a short key.
+    parts = [invalid_char_idempotency_keys(**kw), too_long_idempotency_keys(**kw)]
+    if rule.min_length > 1:
+        parts.insert(0, too_short_idempotency_keys(**kw))
     if rule.min_length > 0:
         parts.insert(0, empty_idempotency_keys(**kw))
-    if rule.min_length > 1:
-        parts.append(too_short_idempotency_keys(**kw))
     return one_of(*parts)
 
 

@@ -11,7 +11,6 @@ that documents canonical UUIDs should reject them.
 
 from __future__ import annotations
 
-import random
 import uuid
 from collections.abc import Callable, Sequence
 
@@ -19,7 +18,7 @@ from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
 from ._checks import check_choice, check_int, check_str, check_str_list
-from ._seeded import filter_values, map_values, nasty_first, one_of, rng_text, seeded
+from ._recipes import Draws, drawn, filter_values, map_values, nasty_first, one_of, rng_text
 
 __all__ = [
     "CROCKFORD_BASE32",
@@ -77,7 +76,7 @@ def uuids(*, version: int | None = None) -> SearchStrategy[str]:
         check_int("version", version, min_value=1, max_value=5)
     # One seeded RNG choice: cheaper than st.uuids(), and the nasty values
     # below already give the readable minimal example.
-    generated = seeded(lambda rnd: str(uuid.UUID(int=rnd.getrandbits(128), version=version)))
+    generated = drawn(lambda rnd: str(uuid.UUID(int=rnd.getrandbits(128), version=version)))
     if version is not None:
         return generated  # nil/max have no version nibble
     return nasty_first([_NIL, "ffffffff-ffff-ffff-ffff-ffffffffffff"], generated)
@@ -154,7 +153,7 @@ def malformed_uuids() -> SearchStrategy[str]:
     braces, URN form, surrounding whitespace, empty, truncation and Unicode
     look-alike digits (fullwidth, Arabic-Indic).  Never a mere re-casing.
     """
-    generated = seeded(
+    generated = drawn(
         lambda m, rnd: m(str(uuid.UUID(int=rnd.getrandbits(128))), rnd.randrange(64)),
         _UUID_MUTATIONS,
     )
@@ -180,7 +179,7 @@ def ulids() -> SearchStrategy[str]:
     Generated from a random 128-bit integer, so every value decodes; the
     minimal example is all zeros.
     """
-    generated = seeded(lambda rnd: _encode_ulid(rnd.getrandbits(128)))
+    generated = drawn(lambda rnd: _encode_ulid(rnd.getrandbits(128)))
     return nasty_first(
         ["00000000000000000000000000", "7ZZZZZZZZZZZZZZZZZZZZZZZZZ", _ULID_EXAMPLE], generated
     )
@@ -229,7 +228,7 @@ def malformed_ulids() -> SearchStrategy[str]:
     whitespace, look-alike digits, hyphens, a UUID.  Lower case is *not*
     produced: the ULID spec makes decoding case-insensitive.
     """
-    generated = seeded(
+    generated = drawn(
         lambda m, rnd: m(_encode_ulid(rnd.getrandbits(128)), rnd.randrange(64)),
         _ULID_MUTATIONS,
     )
@@ -259,7 +258,7 @@ def _body_params(
     return body, lo, hi
 
 
-def _random_body(body: str, lo: int, hi: int) -> Callable[[random.Random], str]:
+def _random_body(body: str, lo: int, hi: int) -> Callable[[Draws], str]:
     if body == "ulid":
         return lambda rnd: _encode_ulid(rnd.getrandbits(128))
     return lambda rnd: rng_text(rnd, _ALNUM, lo, hi)
@@ -269,13 +268,13 @@ def _valid_bodies(body: str, lo: int, hi: int) -> SearchStrategy[str]:
     if body == "ulid":
         return ulids()
     # Readable minimal example: "a" * lo comes first.
-    return nasty_first(["a" * lo, "Z9" * (hi // 2) + "Z" * (hi % 2)], seeded(_random_body(body, lo, hi)))
+    return nasty_first(["a" * lo, "Z9" * (hi // 2) + "Z" * (hi % 2)], drawn(_random_body(body, lo, hi)))
 
 
 _BAD_BODY_CHARS = "-_ .!/é\u00a0\u200b０"
 
 
-def _bad_alnum_body(rnd: random.Random, lo: int, hi: int) -> str:
+def _bad_alnum_body(rnd: Draws, lo: int, hi: int) -> str:
     kind = rnd.randrange(3)
     if kind == 0:  # one character outside [A-Za-z0-9]
         body = rng_text(rnd, _ALNUM, lo, hi)
@@ -292,7 +291,7 @@ def _bad_bodies(body: str, lo: int, hi: int) -> SearchStrategy[str]:
     nasty = ["", "a" * (hi + 1), "a" * lo + "-", "a" * (lo - 1) + "é"]
     if lo > 1:
         nasty.insert(1, "a" * (lo - 1))
-    return nasty_first(nasty, seeded(lambda rnd: _bad_alnum_body(rnd, lo, hi)))
+    return nasty_first(nasty, drawn(lambda rnd: _bad_alnum_body(rnd, lo, hi)))
 
 
 def _check_prefix(prefix: object) -> str:
@@ -347,21 +346,21 @@ def wrong_prefix_ids(
     simplest = "0" * 26 if body == "ulid" else "a" * lo
     nasty = [p + simplest for p in others if not (p + simplest).startswith(prefix)]
 
-    def random_prefix(rnd: random.Random) -> str:
+    def random_prefix(rnd: Draws) -> str:
         return rng_text(rnd, "abcdefghijklmnopqrstuvwxyz", 1, 6) + "_"
 
-    def build(rnd: random.Random) -> str:
+    def build(rnd: Draws) -> str:
         # Half known prefixes, half random ones; a clash with ``prefix`` is
         # retried inside the draw instead of rejecting the test case.
         for _ in range(8):
-            p = rnd.choice(others) if others and rnd.random() < 0.5 else random_prefix(rnd)
+            p = rnd.choice(others) if others and rnd.chance(0.5) else random_prefix(rnd)
             value = p + make_body(rnd)
             if not value.startswith(prefix):
                 return value
         # A one-letter prefix that differs from prefix[0] never clashes.
         return ("b" if prefix[0] == "a" else "a") + "_" + make_body(rnd)
 
-    return seeded(build, nasty=nasty)
+    return drawn(build, nasty=nasty)
 
 
 def no_prefix_ids(

@@ -8,13 +8,12 @@ varied and re-validated, so every value passes ``is_valid_number``.
 from __future__ import annotations
 
 import functools
-import random
 from collections.abc import Callable
 
 import phonenumbers
 from hypothesis.strategies import SearchStrategy
 
-from ._seeded import seeded
+from ._recipes import Draws, drawn, rng_text
 
 __all__ = ["e164_phone_numbers", "non_e164_phone_numbers"]
 
@@ -62,7 +61,7 @@ def e164_phone_numbers() -> SearchStrategy[str]:
     """
     examples = _examples()
     # One choice: even seeds an example, odd ones a variation; 0 is examples[0].
-    return seeded(_vary, examples, nasty=examples)
+    return drawn(_vary, examples, nasty=examples)
 
 
 @functools.cache
@@ -70,7 +69,7 @@ def _parsed(example: str) -> phonenumbers.PhoneNumber:
     return phonenumbers.parse(example, None)
 
 
-def _vary(example: str, rnd: random.Random) -> str:
+def _vary(example: str, rnd: Draws) -> str:
     # Vary the national number of the parsed example (parsing costs more
     # than validating) and keep the variant only if libphonenumber still
     # calls it valid; retried inside the draw rather than by .filter().
@@ -80,7 +79,7 @@ def _vary(example: str, rnd: random.Random) -> str:
         k = rnd.randint(1, max(1, min(3, len(national) - 1)))
         candidate = phonenumbers.PhoneNumber(
             country_code=base.country_code,
-            national_number=int(national[:-k] + "".join(rnd.choices("0123456789", k=k))),
+            national_number=int(national[:-k] + rng_text(rnd, "0123456789", k, k)),
             italian_leading_zero=base.italian_leading_zero,
             number_of_leading_zeros=base.number_of_leading_zeros,
         )
@@ -162,7 +161,7 @@ def non_e164_phone_numbers() -> SearchStrategy[str]:
     whitespace, ``tel:`` URIs, fullwidth digits, empty and ``+`` alone.
     """
     examples = _examples()
-    return seeded(
+    return drawn(
         lambda m, rnd: _ensure_not_e164(m(rnd.choice(examples), rnd.randrange(64))),
         _PHONE_MUTATIONS,
         nasty=_NASTY_NON_E164,

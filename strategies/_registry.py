@@ -17,6 +17,7 @@ from . import _credentials as c
 from . import _formats as f
 from . import _identifiers as i
 from . import _idempotency as k
+from . import _patterns as r
 from . import _phones as p
 
 __all__ = ["REGISTRY", "StrategyFactory", "StrategyInfo", "describe", "get", "names"]
@@ -61,6 +62,8 @@ _ENTRIES: dict[str, tuple[StrategyFactory, bool]] = {
     "enum.outside": (f.values_outside_enum, True),
     "number.outside": (f.numbers_outside, True),
     "string.too_long": (f.strings_too_long, True),
+    "string.matching": (r.strings_matching, False),
+    "string.not_matching": (r.strings_not_matching, True),
     "json_type.wrong": (f.json_values_not_of_type, True),
     "json_body.malformed": (b.malformed_json_bodies, True),
     "json_body.wrong_top_level": (b.wrong_top_level_json_bodies, True),

@@ -17,7 +17,7 @@ idempotency_key.empty idempotency_key.invalid phone.e164 phone.non_e164 email.va
 date.valid date.invalid url.https url.invalid enum.outside number.outside string.too_long json_type.wrong
 json_body.malformed json_body.wrong_top_level json_body.deep json_body.oversized content_type.mismatched
 credential.missing credential.empty credential.wrong_scheme credential.garbage credential.jwt_unsigned
-credential.jwt_expired credential.whitespace credential.invalid
+credential.jwt_expired credential.whitespace credential.invalid string.matching string.not_matching
 """.split()
 
 # Smallest args a catalog would pass (YAML scalars and lists only).
@@ -33,6 +33,8 @@ MINIMAL_ARGS = {
     "json_type.wrong": {"expected": "string"},
     "json_body.oversized": {"size": 100},
     "json_body.deep": {"depth": 50},
+    "string.matching": {"pattern": "[a-z0-9]+(-[a-z0-9]+)*"},
+    "string.not_matching": {"pattern": "[a-z0-9]+(-[a-z0-9]+)*"},
 }
 
 
@@ -110,6 +112,9 @@ def test_unknown_name_suggests(bad, suggestion):
         ("idempotency_key.valid", {"min_length": 10, "max_length": 2}, "max_length"),
         ("credential.garbage", {"scheme": 1}, "scheme"),
         ("content_type.mismatched", {"expected": "nonsense"}, "expected"),
+        ("string.not_matching", {"pattern": "[a-"}, "pattern"),
+        ("string.not_matching", {"pattern": "(?s).*"}, "pattern"),
+        ("string.matching", {"pattern": 5}, "pattern"),
     ],
 )
 def test_bad_args_raise_invalid_argument_naming_the_argument(name, args, argname):
