@@ -5,6 +5,17 @@ tests that exercise what it breaks, run them with pytest against the faulty serv
 the failure classes they raise. A fault is caught when one of its expected classes appears.
 Used by tests/test_fault_matrix.py (the proof) and bench/detection.py (the figures); it
 patches the transport for its figures, so it lives with the tests, not in the product package.
+
+Data interface (for benches and tests that need the faults without running them):
+
+* :data:`EXPECTED` - fault kind -> the failure classes that catch it (one of them suffices);
+* :func:`cases` - every ``FaultCase(api, fault, expected)``: each applicable fault of each
+  reference API (``fault`` is the ``reference.faults(api)`` entry) with the classes that must
+  report it;
+* :func:`run_faults` - run several faults of *different* APIs in one pytest child (each API's
+  embedded server started with its fault), one :class:`MatrixRow` per fault; :func:`rounds`
+  groups cases so; :func:`run_fault` runs one fault alone (its ``seconds`` are its own);
+  :func:`run_clean` runs the same selections against the conforming servers (the control).
 """
 
 from __future__ import annotations
@@ -87,6 +98,7 @@ class MatrixRow:
     seconds: float = 0.0
     requests: int = 0  # requests sent by the selected tests (with stats=True)
     error: str | None = None
+    passed: int = 0  # selected tests that passed (the control: all of them)
     tests: dict[str, dict] = field(default_factory=dict)  # node id -> figures (with stats=True)
 
     @property
@@ -155,57 +167,152 @@ def _matches(probe: Probe, routes: set[tuple[str, str]]) -> bool:
     return any(method == probe.request.method and template.endswith(path) for method, template in routes)
 
 
+FAULTS_ENV = "CONFORMANCE_FAULTMATRIX_FAULTS"  # JSON {api: fault kind}: the child starts each API with its fault
+IN_PROCESS_ENV = "CONFORMANCE_FAULTMATRIX_IN_PROCESS"  # set: the child serves the APIs from threads of its own
+
+
+@dataclass(frozen=True)
+class FaultCase:
+    """One applicable fault of one reference API and the failure classes that must report it."""
+
+    api: str
+    fault: object  # reference.faults(api) entry (FaultInfo)
+    expected: frozenset[str]
+
+
+def cases(apis=None) -> list[FaultCase]:
+    """Every applicable fault of every (or each given) reference API, with the classes that catch it."""
+    from conformance import reference
+
+    return [FaultCase(api, fault, EXPECTED.get(fault.kind, frozenset()))
+            for api in (apis or reference.available()) for fault in applicable_faults(api)]
+
+
+def rounds(pairs) -> list[list]:
+    """Group ``(api, fault)`` pairs so that no group holds two faults of one API (one server per
+    catalog in a pytest run): the i-th fault of every API goes to group i."""
+    groups: list[list] = []
+    seen: dict[str, int] = {}
+    for api, fault in pairs:
+        index = seen.get(api, 0)
+        seen[api] = index + 1
+        if index == len(groups):
+            groups.append([])
+        groups[index].append((api, fault))
+    return groups
+
+
 def run_fault(api: str, fault, *, profile: str = "smoke", timeout: float = 600, stats: bool = False) -> MatrixRow:
     """Start the faulty server, run the selected suite tests against it, read the failures.
 
     ``stats``: also measure, per test, the requests sent until the first failing verdict and the
     seconds from that failure to the end of the test (Hypothesis shrinking and the final replay;
     meaningful with a profile that shrinks, e.g. ``dev``)."""
-    import httpx
+    return run_faults([(api, fault)], profile=profile, timeout=timeout, stats=stats)[0]
 
+
+def run_faults(pairs, *, profile: str = "smoke", timeout: float = 600, stats: bool = False,
+               in_process: bool = False) -> list[MatrixRow]:
+    """Run the selected suite tests of several faults, each of a different API, in one pytest child.
+
+    The child runs the catalogs against their embedded reference APIs; this module, loaded there
+    as a plugin (``-p faultmatrix``), makes each API's server start with its fault. Each failing
+    test is counted for the fault of its own catalog (the ``[api:probe]`` of its node id).
+    ``in_process``: the child serves the APIs from threads (``reference.start(in_process=True)``)
+    instead of one server process each: the same apps, without a process start per fault."""
     from conformance import reference
 
-    catalog = load_catalog(api)
-    row = MatrixRow(api=api, fault=fault.kind, expected=EXPECTED.get(fault.kind, frozenset()), selected=[])
-    with reference.start(api, fault=fault.kind) as server:
-        spec = httpx.get(server.url + "/openapi.json", timeout=10).json() if fault.operations else None
-        probes = select(catalog, fault, spec)
+    apis = [api for api, _ in pairs]
+    if len(set(apis)) != len(apis):
+        raise ValueError(f"one fault per API in a run, got {apis}")
+    rows: dict[str, MatrixRow] = {}
+    nodes: list[str] = []
+    for api, fault in pairs:
+        catalog = load_catalog(api)
+        row = rows[api] = MatrixRow(api=api, fault=fault.kind, expected=EXPECTED.get(fault.kind, frozenset()), selected=[])
+        # the served document is the same with or without a fault
+        probes = select(catalog, fault, reference.openapi(api) if fault.operations else None)
         row.selected = [probe.id for probe in probes]
         if not probes:
             row.error = "no probe exercises this fault"
-            return row
-        # the child imports this module as its stats plugin (``-p faultmatrix``)
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))}
-        for name, spec_ in catalog.auth.credentials.items():
-            value = reference.credentials(api).get(name)
-            if value:
-                env[spec_.env] = value
-        with tempfile.TemporaryDirectory() as tmp:
-            junit = Path(tmp) / "junit.xml"
-            stats_file = Path(tmp) / "stats.json"
-            if stats:
-                env[STATS_ENV] = str(stats_file)
-            command = [
-                sys.executable, "-m", "pytest", "-p", "no:randomly", "-q", "--no-header", "-p", "no:cacheprovider",
-                *(["-p", "faultmatrix"] if stats else []),
-                "--catalog", api, "--base-url", server.url, "--hypothesis-profile", profile,
-                f"--junitxml={junit}", *[node_id(catalog, probe) for probe in probes],
-            ]
-            started = time.monotonic()
-            process = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
-            row.seconds = time.monotonic() - started
-            if stats and stats_file.exists():
-                row.tests = json.loads(stats_file.read_text())
-                row.requests = sum(test["requests"] for test in row.tests.values())
-            if not junit.exists():
-                row.error = (process.stdout + process.stderr)[-2000:]
-                return row
-            for case in ET.parse(junit).getroot().iter("testcase"):
-                for failure in list(case.findall("failure")) + list(case.findall("error")):
-                    names = _failure_names(failure.get("message") or "", failure.text or "") or [failure.get("type", "error")]
-                    for name in names:
-                        row.found[name] = row.found.get(name, 0) + 1
-    return row
+        nodes += [node_id(catalog, probe) for probe in probes]
+    active = {api: row.fault for api, row in rows.items() if row.selected}
+    if active:
+        _run_child(rows, active, nodes, profile=profile, timeout=timeout, stats=stats, in_process=in_process)
+    return list(rows.values())
+
+
+def run_clean(pairs, *, profile: str = "smoke", timeout: float = 600, in_process: bool = False) -> list[MatrixRow]:
+    """The control: every probe any of ``pairs`` selects, run against the conforming servers.
+    One row per API (``fault="none"``); any failure found is a false positive of the matrix."""
+    from conformance import reference
+
+    rows: dict[str, MatrixRow] = {}
+    nodes: list[str] = []
+    for api, fault in pairs:
+        catalog = load_catalog(api)
+        row = rows.setdefault(api, MatrixRow(api=api, fault="none", expected=frozenset(), selected=[]))
+        for probe in select(catalog, fault, reference.openapi(api) if fault.operations else None):
+            if probe.id not in row.selected:
+                row.selected.append(probe.id)
+                nodes.append(node_id(catalog, probe))
+    _run_child(rows, {api: None for api in rows}, nodes, profile=profile, timeout=timeout, stats=False,
+               in_process=in_process)
+    return list(rows.values())
+
+
+def _run_child(rows: dict[str, MatrixRow], active: dict[str, str | None], nodes: list[str], *,
+               profile: str, timeout: float, stats: bool, in_process: bool) -> None:
+    """One pytest child running ``nodes`` with each catalog of ``active`` against its embedded
+    server (started with the fault named there, or conforming for None); fills ``rows``."""
+    # the child imports this module as its plugin (``-p faultmatrix``)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")])),
+           FAULTS_ENV: json.dumps({api: kind for api, kind in active.items() if kind})}
+    env.pop(STATS_ENV, None)
+    env.pop(IN_PROCESS_ENV, None)
+    if in_process:
+        env[IN_PROCESS_ENV] = "1"
+    with tempfile.TemporaryDirectory() as tmp:
+        junit = Path(tmp) / "junit.xml"
+        stats_file = Path(tmp) / "stats.json"
+        if stats:
+            env[STATS_ENV] = str(stats_file)
+        command = [
+            sys.executable, "-m", "pytest", "-p", "no:randomly", "-q", "--no-header", "-p", "no:cacheprovider",
+            "-p", "faultmatrix", *[arg for api in active for arg in ("--catalog", api)],
+            "--hypothesis-profile", profile, f"--junitxml={junit}", *nodes,
+        ]
+        started = time.monotonic()
+        process = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
+        seconds = time.monotonic() - started
+        for api in active:
+            rows[api].seconds = seconds
+        if stats and stats_file.exists():
+            for nodeid, figures in json.loads(stats_file.read_text()).items():
+                row = rows.get(_api_of(nodeid))
+                if row is not None:
+                    row.tests[nodeid] = figures
+                    row.requests += figures["requests"]
+        if not junit.exists():
+            for api in active:
+                rows[api].error = (process.stdout + process.stderr)[-2000:]
+            return
+        for case in ET.parse(junit).getroot().iter("testcase"):
+            row = rows.get(_api_of(case.get("name", "")))
+            if row is not None and not any(case.findall(tag) for tag in ("failure", "error", "skipped")):
+                row.passed += 1
+            for failure in list(case.findall("failure")) + list(case.findall("error")):
+                if row is None:  # a failure outside every selected catalog is a broken run
+                    raise RuntimeError(f"unexpected test {case.get('name')!r} in the fault matrix run")
+                names = _failure_names(failure.get("message") or "", failure.text or "") or [failure.get("type", "error")]
+                for name in names:
+                    row.found[name] = row.found.get(name, 0) + 1
+
+
+def _api_of(name: str) -> str | None:
+    """The catalog of a parametrized suite test: ``test_x[api:probe.id]`` -> ``api``."""
+    match = re.search(r"\[([^:\]]+):", name)
+    return match.group(1) if match else None
 
 
 def applicable_faults(api: str) -> list:
@@ -221,17 +328,19 @@ _CURRENT: dict | None = None
 
 
 def pytest_configure(config) -> None:
+    if os.environ.get(FAULTS_ENV) or os.environ.get(IN_PROCESS_ENV):
+        _start_with_faults(json.loads(os.environ.get(FAULTS_ENV) or "{}"), bool(os.environ.get(IN_PROCESS_ENV)))
     if not os.environ.get(STATS_ENV):
         return
-    from .engine.failures import ConformanceFailure
-    from .engine.target import Target
-    from .engine.transport import Transport
+    from conformance.engine.failures import ConformanceFailure
+    from conformance.engine.target import Target
+    from conformance.engine.transport import Transport
 
     def count(send):
-        def counted(self, request):
+        def counted(self, request, **kwargs):
             if _CURRENT is not None:
                 _CURRENT["requests"] += 1
-            return send(self, request)
+            return send(self, request, **kwargs)
 
         return counted
 
@@ -251,6 +360,24 @@ def pytest_configure(config) -> None:
     Transport.send = count(Transport.send)
     Target.send = watch(Target.send)
     Target.check = watch(Target.check)
+
+
+def _start_with_faults(active: dict[str, str], in_process: bool) -> None:
+    """In the child: the embedded server of each API in ``active`` starts with its fault (the
+    plugin's target pool calls ``reference.start(name)`` on first use); ``in_process``: in a
+    thread of the child."""
+    from conformance import reference
+
+    start = reference.start
+
+    def start_with_fault(name, *args, **kwargs):
+        if name in active and kwargs.get("fault") is None:
+            kwargs["fault"] = active[name]
+        if in_process:
+            kwargs["in_process"] = True
+        return start(name, *args, **kwargs)
+
+    reference.start = start_with_fault
 
 
 def _pytest_runtest_call(item):
@@ -280,7 +407,7 @@ def _pytest_runtest_call(item):
 
 
 def _is_conformance_failure(exc: BaseException) -> bool:
-    from .engine.failures import ConformanceFailure
+    from conformance.engine.failures import ConformanceFailure
 
     return isinstance(exc, ConformanceFailure)
 
