@@ -46,6 +46,8 @@ def addoption(parser: pytest.Parser) -> None:
                     help=f"read at most this much of a response body [env CONFORMANCE_MAX_BODY; default {DEFAULT_MAX_BODY}]")
     group.addoption("--strict-planned", action="store_true", default=None,
                     help="a planned code that surfaces as its stand-in fails [env CONFORMANCE_STRICT_PLANNED=1]")
+    group.addoption("--strict-should", action="store_true", default=None,
+                    help="a rule at level 'should' (RFC 2119) fails instead of warning [env CONFORMANCE_STRICT_SHOULD=1]")
     for name, help_text in [
         ("conformance_catalog", "catalogs to run (space or comma separated; 'all': every built-in catalog)"),
         ("conformance_app", "MODULE:ATTR of an ASGI or WSGI app to run against in process"),
@@ -54,6 +56,7 @@ def addoption(parser: pytest.Parser) -> None:
         ("conformance_timeout", "seconds per request"),
         ("conformance_max_body", "response body cap in bytes"),
         ("conformance_strict_planned", "fail planned codes that surface as their stand-in"),
+        ("conformance_strict_should", "fail rules at level 'should' instead of warning"),
     ]:
         parser.addini(name, help_text)
     # A mistyped option must not print the credential typed after it.
@@ -99,6 +102,7 @@ class Settings:
         self.timeout = setting(config, "request_timeout", "CONFORMANCE_TIMEOUT", "conformance_timeout", float) or DEFAULT_TIMEOUT
         self.max_body = setting(config, "max_body", "CONFORMANCE_MAX_BODY", "conformance_max_body", int) or DEFAULT_MAX_BODY
         self.strict_planned = truthy(setting(config, "strict_planned", "CONFORMANCE_STRICT_PLANNED", "conformance_strict_planned") or False)
+        self.strict_should = truthy(setting(config, "strict_should", "CONFORMANCE_STRICT_SHOULD", "conformance_strict_should") or False)
         # The limits hold for the whole run. Under xdist the controller and its workers share
         # one ledger file; where file locks are missing, each worker gets its share. Read from
         # this config, not the environment: a pytest run started inside a worker (pytester)

@@ -39,7 +39,8 @@ class TargetPool:
                 }
                 if self.conf.api_key:
                     credentials["primary"] = self.conf.api_key
-                target = Target(catalog, self.conf.target_url, credentials, self.transport(), strict_planned=self.conf.strict_planned)
+                target = Target(catalog, self.conf.target_url, credentials, self.transport(), strict_planned=self.conf.strict_planned,
+                                strict_should=self.conf.strict_should)
             else:
                 from . import reference
 
@@ -51,6 +52,7 @@ class TargetPool:
                     dict(reference.credentials(name)),
                     self.transport(),
                     strict_planned=self.conf.strict_planned,
+                    strict_should=self.conf.strict_should,
                     embedded=True,
                     mint_key=lambda name=name: reference.mint_key(name),
                 )

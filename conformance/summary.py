@@ -7,6 +7,7 @@ import pytest
 from . import runstate
 from .coverage import compute, cost, cost_line, distinct_setup_problems, setup_count_line, setup_problem_line, summary_line, total_line
 from .engine import secrets
+from .engine.record import distinct_warnings
 from .findings import line
 
 
@@ -27,6 +28,14 @@ def write(terminalreporter, config: pytest.Config) -> None:
             terminalreporter.write_line(secrets.redact(setup_problem_line(problem)))
         terminalreporter.write_line(setup_count_line(problems))
     observations = runstate.collected_observations(config)
+    warnings = distinct_warnings(observations)
+    if warnings:
+        # RFC 2119 SHOULD: not failures, but never hidden; --strict-should makes them fail.
+        terminalreporter.section("conformance warnings (should)")
+        for warning in warnings:
+            terminalreporter.write_line(secrets.redact(warning["message"]))
+            terminalreporter.write_line("")
+        terminalreporter.write_line(f"{len(warnings)} warning(s): rules at level 'should' (RFC 2119); --strict-should makes them failures")
     if not observations:
         return
     terminalreporter.section("conformance coverage")

@@ -141,6 +141,8 @@ class HeaderRule(_Strict):
     pattern: str | None = None
     statuses: list[HttpStatus | StatusClass] | None = Field(
         None, description="Only answers with these statuses (or classes: 4xx, 5xx, any) must carry it; default: all.")
+    level: Literal["must", "should"] = Field(
+        "must", description="RFC 2119: 'should' makes a violation a warning (counted and listed), a failure with --strict-should.")
     description: str = ""
 
     _regex = field_validator("pattern")(_check_regex)
@@ -180,6 +182,27 @@ class Locator(_Strict):
         return self
 
 
+# RFC 9110 sections 10.2.2 and 8.7: these headers hold a URI reference, relative to the request's.
+URL_HEADERS = ("location", "content-location")
+
+
+class Capture(Locator):
+    """``capture: {upload: {header: Location}}``: a value read from a response header (or a
+    body pointer), narrowed by ``pattern``. With ``url`` (default for Location and
+    Content-Location without a pattern) it is a URI reference resolved against the request's URL (RFC 3986
+    section 5.2), which a later step may use as its path: followed only at the target's
+    origin under base_path, anything else is a setup problem."""
+
+    url: bool | None = Field(None, description="Resolve the value as a URL a later step may use as its path "
+                                                "(default: true for Location and Content-Location without a pattern).")
+
+    @property
+    def is_url(self) -> bool:
+        if self.url is not None:
+            return self.url
+        return (self.header or "").lower() in URL_HEADERS and self.pattern is None
+
+
 class HeaderEcho(_Strict):
     """A body member that must equal a response header (e.g. request_id == X-Request-Id)."""
 
@@ -203,6 +226,12 @@ class Envelope(_Strict):
     )
     message: Locator | None = None
     echo: list[HeaderEcho] = Field(default_factory=list)
+    errors: str | None = Field(
+        None, description="JSON pointer to an array of error objects ({\"errors\": [...]}): 'code' is then read in "
+                          "every element (a pointer relative to the element); every code must be known, the expected one among them.")
+    other_formats: bool = Field(
+        False, description="An error body may be in any format, but a JSON one (media type application/json or "
+                           "*/*+json, or none and parseable) must follow this envelope; other bodies are counted, not failed.")
 
     @model_validator(mode="after")
     def _body_rules(self) -> Envelope:
@@ -214,6 +243,12 @@ class Envelope(_Strict):
                 raise ValueError("an envelope with body: none can only carry its code in a header")
         elif self.media_type is None:
             raise ValueError("a JSON envelope needs 'media_type'")
+        if self.errors is not None:
+            check_pointer(self.errors)
+            if self.body == "none" or self.code is None or self.code.pointer is None:
+                raise ValueError("an envelope with 'errors' needs a JSON body and a 'code' pointer (read in each element)")
+        if self.other_formats and self.body == "none":
+            raise ValueError("'other_formats' is for a JSON envelope")
         if self.status_map:
             for name, status in self.status_map.items():
                 _check_status(status)
@@ -301,7 +336,8 @@ class Step(_Strict):
     content_type: str | None = None
     credential: str | None = Field("primary", description="Credential name from auth.credentials; null sends none.")
     idempotency_key: bool = Field(True, description="Send a fresh idempotency key where the API's rules call for one.")
-    capture: dict[str, str] = Field(default_factory=dict, description="Name -> JSON pointer into this step's response body.")
+    capture: dict[str, str | Capture] = Field(
+        default_factory=dict, description="Name -> JSON pointer into this step's response body, or {header, pattern, url}.")
     expect_status: list[HttpStatus] | None = Field(None, description="Statuses a setup step may answer (default: any 2xx); on the request under test, the statuses its answer must have (each a status of an expected code).")
     writes: bool | None = Field(
         None,
@@ -317,9 +353,10 @@ class Step(_Strict):
 
     @field_validator("capture")
     @classmethod
-    def _pointers(cls, value: dict[str, str]) -> dict[str, str]:
+    def _pointers(cls, value: dict[str, str | Capture]) -> dict[str, str | Capture]:
         for pointer in value.values():
-            check_pointer(pointer)
+            if isinstance(pointer, str):
+                check_pointer(pointer)
         return value
 
 

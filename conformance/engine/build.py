@@ -24,6 +24,7 @@ from .transport import OutgoingRequest
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 NOTHING: Any = object()  # "no varied value" (None is a real value: an omitted credential)
+_ABSOLUTE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # RFC 3986 section 3.1: a scheme
 _HEADER_TARGETS = frozenset({"header", "credential", "idempotency-key", "content-type"})
 
 
@@ -233,7 +234,9 @@ class RequestBuilder:
         query = {key: fill(item, variables) for key, item in step.query.items()}
         if target == "query":
             query[str(vary.name)] = value
-        url = self.base_url + path
+        # A captured URL (capture: {header: Location}) is already absolute: used as it is, and
+        # refused by check_url below unless it is at the target's origin under base_path.
+        url = path if _ABSOLUTE_URL.match(path) else self.base_url + path
         if query:
             url += ("&" if "?" in url else "?") + urlencode(
                 {key: (json.dumps(item) if isinstance(item, bool) else item) for key, item in query.items()}

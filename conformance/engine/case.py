@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 from hypothesis import given, reject, settings
@@ -19,7 +20,7 @@ from ..catalog.model import Probe, Step
 from . import profiles
 from .build import NOTHING, UnsendableValue, Variables
 from .failures import ConformanceFailure, InvalidInputAccepted, ProbeSetupError
-from .judge import MISSING, Verdict, resolve_pointer
+from .judge import MISSING, Verdict, locate, resolve_pointer
 from .target import Target
 from .transport import Exchange
 
@@ -61,16 +62,28 @@ class ProbeCase:
         return variables
 
     def capture(self, step: Step, exchange: Exchange, variables: Variables) -> None:
+        """Store what ``step.capture`` names: a body pointer, or a header (``{header: Location}``)
+        narrowed by a pattern; a URL capture resolved against the request's URL (RFC 3986
+        section 5.2; RFC 9110 section 10.2.2), which the builder's gate checks when it is used."""
         if not step.capture:
             return
-        try:
-            body = json.loads(exchange.body)
-        except (ValueError, RecursionError):
-            self._setup_problem(f"{step.method} {step.path}: response is not JSON, nothing to capture", exchange)
-        for name, pointer in step.capture.items():
-            value = resolve_pointer(body, pointer)
+        body: Any = MISSING
+        if any(isinstance(place, str) or place.pointer is not None for place in step.capture.values()):
+            try:
+                body = json.loads(exchange.body)
+            except (ValueError, RecursionError):
+                self._setup_problem(f"{step.method} {step.path}: response is not JSON, nothing to capture", exchange)
+        for name, place in step.capture.items():
+            if isinstance(place, str):
+                value, where = resolve_pointer(body, place), place
+            else:
+                value, where = locate(place, body, exchange.headers), f"header {place.header}" if place.header else place.pointer
+                if place.pattern is not None:
+                    where += f" matching {place.pattern}"
             if value is MISSING:
-                self._setup_problem(f"{step.method} {step.path}: nothing at {pointer} to capture as {name!r}", exchange)
+                self._setup_problem(f"{step.method} {step.path}: nothing at {where} to capture as {name!r}", exchange)
+            if not isinstance(place, str) and place.is_url:
+                value = urljoin(exchange.request.url, str(value))
             variables[name] = value
 
     def control(self, variables: Variables) -> Exchange:

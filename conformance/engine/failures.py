@@ -203,6 +203,7 @@ class MissingHeader(ConformanceFailure):
     problem: str | None = labelled("Problem")  # set when the header is present but malformed
     code: str | None = labelled("Code")
     received_status: int | None = labelled("Received status")
+    level: str | None = labelled("Level")  # "should" (RFC 2119): a warning unless --strict-should
 
 
 @dataclass(kw_only=True, eq=False, repr=False)

@@ -10,8 +10,6 @@ Schemas are compiled once per catalog.
 from __future__ import annotations
 
 import difflib
-import functools
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,67 +19,13 @@ from jsonschema import Draft202012Validator
 from ..catalog.model import Catalog, Envelope, ErrorEntry, HeaderRule, Locator
 from . import failures as F
 from . import leaks
+from .locate import MISSING, locate, resolve_pointer, strict_json as _strict_json  # noqa: F401 (re-exported)
 from .transport import Exchange
 
 
-class _Missing:
-    def __repr__(self) -> str:
-        return "<missing>"
-
-
-MISSING: Any = _Missing()
-
-
-def resolve_pointer(document: Any, pointer: str) -> Any:
-    """RFC 6901 evaluation; MISSING where the pointer leads nowhere."""
-    if pointer == "":
-        return document
-    node = document
-    for token in pointer[1:].split("/"):
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return MISSING
-    return node
-
-
-@functools.lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    """A catalog pattern compiled once (locators are evaluated on every error response)."""
-    return re.compile(pattern)
-
-
-def locate(locator: Locator, body: Any, headers) -> Any:
-    """The value a locator names in a response; MISSING if absent or not matching its pattern."""
-    if locator.header is not None:
-        value = headers.get(locator.header)
-        if value is None:
-            return MISSING
-    else:
-        value = resolve_pointer(body, locator.pointer or "")
-        if value is MISSING:
-            return MISSING
-    if locator.pattern is not None:
-        if not isinstance(value, str):
-            return MISSING
-        match = _compiled(locator.pattern).search(value)
-        if not match:
-            return MISSING
-        groups = match.groupdict()
-        return groups.get("value") or (match.group(1) if match.groups() else match.group(0))
-    return value
-
-
-def _strict_json(raw: bytes) -> Any:
-    """RFC 8259 JSON: UTF-8, no NaN/Infinity (Python's json accepts them by default)."""
-
-    def reject(constant: str) -> Any:
-        raise ValueError(f"{constant} is not JSON (RFC 8259 section 6)")
-
-    return json.loads(raw.decode("utf-8"), parse_constant=reject)
+# The note of an error whose body was in another format than the envelope (``other_formats``);
+# the report counts them.
+NOTE_OTHER_FORMAT = "error body without the envelope, in another format"
 
 
 @dataclass
@@ -93,6 +37,8 @@ class Verdict:
     entry: ErrorEntry | None = None
     failures: list[F.ConformanceFailure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Violations of a rule at level "should" (RFC 2119): shown and counted, not failed.
+    warnings: list[F.ConformanceFailure] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -111,9 +57,10 @@ class Verdict:
 class Judge:
     """Holds one catalog's compiled checks."""
 
-    def __init__(self, catalog: Catalog, *, strict_planned: bool = False):
+    def __init__(self, catalog: Catalog, *, strict_planned: bool = False, strict_should: bool = False):
         self.catalog = catalog
         self.strict_planned = strict_planned
+        self.strict_should = strict_should
         self._envelope_validators = {
             name: Draft202012Validator(envelope.schema_) for name, envelope in catalog.envelopes.items() if envelope.schema_
         }
@@ -179,6 +126,9 @@ class Judge:
         if exchange.truncated:
             verdict.failures.append(F.UnparseableBody(problem=f"body larger than the {len(exchange.body)}-byte cap", received_status=exchange.status))
             return
+        if exchange.body and (lenient := self._other_format_entries(exchange, expect)):
+            self._judge_other_format(verdict, expect, lenient)
+            return
         if not exchange.body:
             envelope_name, code = self._identify_bodyless(exchange)
             if envelope_name is None:
@@ -191,6 +141,8 @@ class Judge:
             envelope_name, code, body = self._identify_json(verdict)
             if envelope_name is None:
                 return
+            if isinstance(code, tuple):  # an array of errors: every code known, the expected one among them
+                code = self._judge_elements(verdict, self.catalog.envelopes[envelope_name], code, expect)
         verdict.code = code
         if code is None:
             verdict.failures.append(
@@ -260,7 +212,7 @@ class Judge:
             )
             return None, None, MISSING
         for name, envelope in self._json_envelopes:
-            code = locate(envelope.code, body, exchange.headers) if envelope.code else MISSING
+            code = self._locate_codes(envelope, body, exchange.headers)
             if code is not MISSING:
                 self._check_media_type(verdict, envelope)
                 return name, code, body
@@ -269,12 +221,75 @@ class Judge:
         self._check_schema(verdict, None, body, envelope_name=name)
         verdict.failures.append(
             F.NoErrorCode(
-                code_locator=" or ".join(_locator_text(env.code) for _, env in self._json_envelopes if env.code) or "<none in the catalog>",
+                code_locator=" or ".join(_locator_text(env.code, env.errors) for _, env in self._json_envelopes if env.code) or "<none in the catalog>",
                 received_status=exchange.status,
                 body=_preview(exchange.body),
             )
         )
         return None, None, body
+
+    @staticmethod
+    def _locate_codes(envelope: Envelope, body: Any, headers) -> Any:
+        """The code an envelope locates; with ``errors``, the tuple of every element's code
+        (``None`` for an element without one); MISSING if there is none or no array."""
+        if envelope.code is None:
+            return MISSING
+        if envelope.errors is None:
+            return locate(envelope.code, body, headers)
+        elements = resolve_pointer(body, envelope.errors)
+        if not isinstance(elements, list) or not elements:
+            return MISSING
+        codes = tuple(locate(envelope.code, element, headers) for element in elements)
+        return tuple(None if c is MISSING else c for c in codes)
+
+    def _judge_elements(self, verdict: Verdict, envelope: Envelope, codes: tuple, expect: tuple[str, ...]) -> Any:
+        """Every element of an array of errors is judged: an element without a code and an
+        unknown code each fail; the code returned (judged as the answer's code, its status
+        included) is the first expected one present, else the first."""
+        surfacing = {entry.planned.surfaces_as for c in expect if (entry := self.catalog.code(c)) and entry.planned}
+        for index, code in enumerate(codes):
+            if code is None:
+                verdict.failures.append(
+                    F.NoErrorCode(code_locator=f"pointer {envelope.errors}/{index}{envelope.code.pointer}",
+                                  received_status=verdict.exchange.status, **self._expected(expect)))
+            elif not isinstance(code, str) or self.catalog.code(code) is None:
+                verdict.failures.append(
+                    F.UnknownCode(received_code=code, received_status=verdict.exchange.status,
+                                  did_you_mean=self.suggest(str(code)), **self._expected(expect)))
+        present = [code for code in codes if isinstance(code, str) and self.catalog.code(code) is not None]
+        if len(codes) > 1:
+            verdict.notes.append(f"errors array: {len(codes)} elements, codes {', '.join(map(str, codes))}")
+        chosen = next((c for c in present if c in expect), None) or next((c for c in present if c in surfacing), None)
+        return chosen or (present[0] if present else next((c for c in codes if c is not None), None))
+
+    def _other_format_entries(self, exchange: Exchange, expect: tuple[str, ...]) -> list[ErrorEntry]:
+        """The codes (the expected ones, else all) whose envelope allows a body in any format
+        (``other_formats``), if this body is not JSON; empty otherwise. A JSON media type
+        (RFC 8259 section 11, RFC 6839 ``+json``) is JSON; without one, a body that parses is."""
+        entries = [e for e in (self.catalog.code(c) for c in expect) if e] if expect else self.catalog.errors
+        entries = [e for e in entries if (env := self.catalog.envelopes.get(e.envelope)) is not None and env.other_formats]
+        if not entries:
+            return []
+        media_type = exchange.media_type
+        if media_type:
+            return [] if media_type == "application/json" or media_type.endswith("+json") else entries
+        try:
+            _strict_json(exchange.body)
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return entries
+        return []
+
+    def _judge_other_format(self, verdict: Verdict, expect: tuple[str, ...], entries: list[ErrorEntry]) -> None:
+        """A body the envelope does not govern: its status (one of ``entries``', the codes whose
+        envelope allows it) and the headers of every error are still judged, and it is counted."""
+        exchange = verdict.exchange
+        verdict.notes.append(f"{NOTE_OTHER_FORMAT} ({exchange.media_type or 'no media type'})")
+        self._check_headers(verdict, self.catalog.headers.every_error)
+        if not any(exchange.status in entry.statuses for entry in entries):
+            verdict.failures.append(
+                F.WrongStatus(expected_status=self._statuses(tuple(e.code for e in entries)), received_status=exchange.status,
+                              expected_code=" or ".join(expect) or None,
+                              note="a body in another format than JSON (other_formats): judged by status and headers"))
 
     def _check_media_type(self, verdict: Verdict, envelope: Envelope) -> None:
         received = verdict.exchange.media_type
@@ -334,16 +349,20 @@ class Judge:
         for rule in rules:
             if not rule.applies_to(verdict.exchange.status):
                 continue
+            # RFC 2119: a SHOULD is a warning unless --strict-should makes it a MUST.
+            should = rule.level == "should"
+            found = verdict.warnings if should and not self.strict_should else verdict.failures
+            level = {"level": "should" + (" (--strict-should)" if self.strict_should else "")} if should else {}
             value = verdict.exchange.headers.get(rule.name)
             if value is None:
-                verdict.failures.append(F.MissingHeader(header=rule.name, code=entry.code if entry else None, received_status=verdict.exchange.status))
+                found.append(F.MissingHeader(header=rule.name, code=entry.code if entry else None, received_status=verdict.exchange.status, **level))
             elif rule.pattern is not None:
                 pattern = self._header_res.get(rule.pattern)
                 if pattern is None:
                     pattern = self._header_res[rule.pattern] = re.compile(rule.pattern)
                 if not pattern.search(value):
-                    verdict.failures.append(
-                        F.MissingHeader(header=rule.name, problem=f"value {value[:80]!r} does not match {rule.pattern}", code=entry.code if entry else None)
+                    found.append(
+                        F.MissingHeader(header=rule.name, problem=f"value {value[:80]!r} does not match {rule.pattern}", code=entry.code if entry else None, **level)
                     )
 
     def _check_leak(self, verdict: Verdict, envelope: Envelope, body: Any) -> None:
@@ -448,10 +467,12 @@ def _rank(failure: F.ConformanceFailure) -> int:
     return _ORDER.index(type(failure)) if type(failure) in _ORDER else len(_ORDER)
 
 
-def _locator_text(locator: Locator | None) -> str:
+def _locator_text(locator: Locator | None, errors: str | None = None) -> str:
     if locator is None:
         return "<none>"
     where = f"header {locator.header}" if locator.header is not None else f"pointer {locator.pointer}"
+    if errors is not None:
+        where = f"pointer {errors}/*{locator.pointer} (each element)"
     return where + (f" matching {locator.pattern}" if locator.pattern else "")
 
 

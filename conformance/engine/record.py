@@ -24,6 +24,7 @@ class Observation:
     message: str | None = None  # the rendered failure, credentials redacted
     reproducer: str | None = None
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # rendered SHOULD violations (RFC 2119), redacted
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -48,3 +49,16 @@ class Recorder:
         (the wait it asked for, uncapped: what a rerun would need)."""
         with self._lock:
             self.setup_problems.append({"catalog": catalog, "probe": probe, "message": message, **details})
+
+
+def distinct_warnings(observations: list[Observation]) -> list[dict]:
+    """Every SHOULD violation (RFC 2119) of a run, once per probe and violation: the same
+    warning met by many Hypothesis examples differs only in its Reproduce line."""
+    seen: dict[tuple, dict] = {}
+    for obs in observations:
+        for text in obs.warnings:
+            key = (obs.catalog, obs.probe, "\n".join(line for line in text.splitlines() if not line.startswith("Reproduce: ")))
+            if key not in seen:
+                seen[key] = {"catalog": obs.catalog, "probe": obs.probe, "message": text, "count": 0}
+            seen[key]["count"] += 1
+    return list(seen.values())

@@ -29,6 +29,7 @@ class Target:
     credentials: dict[str, str] = field(repr=False)  # never in a repr (--showlocals)
     transport: Transport
     strict_planned: bool = False
+    strict_should: bool = False  # RFC 2119 SHOULD rules fail instead of warning
     embedded: bool = False
     mint_key: object | None = None  # embedded: a callable returning a fresh valid key
     recorder: Recorder = field(default_factory=Recorder)
@@ -38,7 +39,7 @@ class Target:
         for value in self.credentials.values():
             # The scheme says which encodings the value travels in (Basic: RFC 7617 base64).
             secrets.register(value, scheme=self.catalog.auth.scheme)
-        self.judge = Judge(self.catalog, strict_planned=self.strict_planned)
+        self.judge = Judge(self.catalog, strict_planned=self.strict_planned, strict_should=self.strict_should)
         self.builder = RequestBuilder(self.catalog, self.base_url, self.credentials)
 
     def fork_with_fresh_primary(self) -> Target:
@@ -133,6 +134,8 @@ class Target:
     def conclude(self, probe: Probe, expect: tuple[str, ...], verdict: Verdict, *, value: object = NOTHING) -> Verdict:
         """Record ``verdict``; if it failed, raise its first failure with the probe, input and
         reproducer. The one path of every verdict, the judge's and the suites' own."""
+        for warning in verdict.warnings:
+            warning.add_context(("Probe", f"{self.name}:{probe.id}"), ("Reproduce", self.reproducer(verdict.exchange)))
         observation = self.record(probe, expect, verdict)
         if verdict.failures:
             # What the run's findings and reports say of this failure if it is the one
@@ -168,6 +171,7 @@ class Target:
                 message=str(failure) if failure else None,
                 reproducer=self.reproducer(exchange) if failure else None,
                 notes=list(verdict.notes),
+                warnings=[secrets.redact(warning.render()) for warning in verdict.warnings],
             )
         )
 

@@ -248,6 +248,18 @@ def _codes_table(section: dict[str, Any]) -> str:
     )
 
 
+def _warnings(section: dict[str, Any]) -> str:
+    """Violations of rules at level "should" (RFC 2119): listed with their lines, not failures."""
+    warnings = section.get("warnings") or []
+    if not warnings:
+        return ""
+    items = "".join(
+        f'<li><span class="mono">{_e(w["probe"])}</span> · {w["count"]} answer(s)<pre>{_e(w["message"])}</pre></li>'
+        for w in warnings
+    )
+    return f'<h3>Warnings: rules at level should ({len(warnings)})</h3><ul class="warnings" data-warning-count="{len(warnings)}">{items}</ul>'
+
+
 def _unknown(section: dict[str, Any]) -> str:
     if not section["unknown_codes"]:
         return '<p class="none" data-unknown-count="0">None observed: every code the API answered is in the catalog.</p>'
@@ -302,9 +314,12 @@ def _section(name: str, section: dict[str, Any]) -> str:
         f'<section class="catalog" id="catalog-{_e(_slug(name))}" data-catalog="{_e(name)}">'
         f'<h2>{_e(section["title"])} <code>{_e(name)}</code></h2>'
         f'<p class="sub muted">{counts["total"]} codes · {counts["exercised"]} exercised · '
-        f'{section["requests"]} responses judged</p>'
+        f'{section["requests"]} responses judged'
+        + (f' · <span class="without-envelope">{section["without_envelope"]} error(s) without the envelope '
+           f'(another format, allowed)</span>' if section.get("without_envelope") else "")
+        + '</p>'
         f'<ul class="counts">{chips}</ul><div class="bar" aria-hidden="true">{bar}</div>'
-        f"{_matrix(name, section)}{failures_html}{_failed_tests(section)}"
+        f"{_matrix(name, section)}{failures_html}{_failed_tests(section)}{_warnings(section)}"
         f"<h3>Codes the API answered that the catalog does not know</h3>{_unknown(section)}"
         f"{_setup(section)}{_codes_table(section)}</section>"
     )

@@ -59,6 +59,8 @@ def render(report: dict[str, Any]) -> str:
         out.append(
             f"{counts['total']} codes, {counts['exercised']} exercised, {section['requests']} requests judged."
         )
+        if section.get("without_envelope"):
+            out.append(f"Errors without the envelope (another format, allowed): {section['without_envelope']}.")
         if section.get("cost"):
             cost = section["cost"]
             out.append(
@@ -106,6 +108,14 @@ def render(report: dict[str, Any]) -> str:
                 if failure["reproducer"]:
                     out += ["", "Reproduce:", ""]
                     out += _fence(failure["reproducer"], "sh")
+                out.append("")
+        if section.get("warnings"):
+            # RFC 2119 SHOULD violations: not failures, but listed with their lines.
+            out += ["", f"### Warnings: rules at level should ({len(section['warnings'])})", ""]
+            for warning in section["warnings"]:
+                out.append(f"Probe `{_cell(warning['probe'])}`, {warning['count']} answer(s):")
+                out.append("")
+                out += _fence(warning["message"])
                 out.append("")
         out += ["", "### Codes the catalog does not know", ""]
         if section["unknown_codes"]:

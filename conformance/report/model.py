@@ -14,7 +14,8 @@ from urllib.parse import urlsplit, urlunsplit
 from ..catalog.model import Catalog
 from ..coverage import VERDICTS, compute, cost, distinct_setup_problems, setup_count_line
 from ..engine import secrets
-from ..engine.record import Observation
+from ..engine.judge import NOTE_OTHER_FORMAT
+from ..engine.record import Observation, distinct_warnings
 
 FORMAT = 1
 
@@ -150,6 +151,9 @@ def catalog_report(catalog: Catalog, observations: list[Observation], setup_prob
             "name": catalog.api.name,
             "title": catalog.api.title,
             "requests": coverage.requests,
+            # Error answers whose body was in another format than the envelope, where an
+            # envelope allows it (other_formats): passed, but counted so none goes unseen.
+            "without_envelope": sum(1 for obs in observations if any(note.startswith(NOTE_OTHER_FORMAT) for note in obs.notes)),
             "counts": {**counts, "total": len(codes), "exercised": coverage.exercised},
             "codes": codes,
             "unknown_codes": [
@@ -162,6 +166,8 @@ def catalog_report(catalog: Catalog, observations: list[Observation], setup_prob
                 for item in sorted(unknown.values(), key=lambda item: (-item["count"], item["code"]))
             ],
             "failures_outside_codes": [_failure(obs) for obs in coverage.outside_codes],
+            # Violations of rules at level "should" (RFC 2119): not failures, listed and counted.
+            "warnings": distinct_warnings(observations),
             # Every distinct failure of every failed test, attributed to the code it carried (a
             # probe that could not run is under setup_problems, counted apart).
             "failures": [finding for finding in failed if finding["kind"] != "setup"],
