@@ -12,6 +12,7 @@ given the run's target records each verdict where the run's reports read them.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ from schemathesis.core.failures import Failure, Severity
 from ..catalog import load_catalog
 from ..catalog.model import Catalog, Probe
 from ..engine import failures as F
+from ..engine import secrets
 from ..engine.judge import Judge, Verdict
 from ..engine.target import Target
 from ..engine.transport import Exchange, OutgoingRequest
@@ -30,6 +32,11 @@ __all__ = ["CATALOG_ENV", "CatalogViolation", "catalog_check", "exchange_from_re
 
 CATALOG_ENV = "CONFORMANCE_CATALOG"
 STRICT_PLANNED_ENV = "CONFORMANCE_STRICT_PLANNED"
+STRICT_SHOULD_ENV = "CONFORMANCE_STRICT_SHOULD"
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 _SEVERITY = {
     F.UnknownCode: Severity.HIGH,
@@ -111,6 +118,21 @@ def judge_response(judge: Judge, response: Any) -> Verdict | None:
     return judge.judge(exchange_of(response) or exchange_from_response(response), expect=())
 
 
+_WARNED: set[str] = set()
+
+
+def _warn(verdict: Verdict, case: Any) -> None:
+    """A SHOULD rule broken (RFC 2119), outside a pytest run: schemathesis has no warnings of
+    its own, so each distinct one goes to stderr once, with its lines (CONFORMANCE_STRICT_SHOULD=1
+    makes it a failure instead)."""
+    for warning in verdict.warnings:
+        text = secrets.redact(warning.render())
+        key = f"{case.operation.label}|{text.splitlines()[0]}"
+        if key not in _WARNED:
+            _WARNED.add(key)
+            print(f"conformance warning (should), {case.operation.label}:\n{text}", file=sys.stderr)
+
+
 def catalog_check(
     catalog: Catalog | str | None = None,
     *,
@@ -131,8 +153,8 @@ def catalog_check(
     else:
         resolved = resolve_catalog(catalog)
         if strict_planned is None:
-            strict_planned = os.environ.get(STRICT_PLANNED_ENV, "").strip().lower() in ("1", "true", "yes", "on")
-        judge = Judge(resolved, strict_planned=strict_planned)
+            strict_planned = _env_flag(STRICT_PLANNED_ENV)
+        judge = Judge(resolved, strict_planned=strict_planned, strict_should=_env_flag(STRICT_SHOULD_ENV))
 
     def catalog_conformance(ctx: Any, response: Any, case: Any) -> None:
         """Every 4xx/5xx answer is a catalog code with its status, envelope, media type and headers."""
@@ -159,6 +181,7 @@ def catalog_check(
                 failure.add_context(("Catalog", resolved.api.name))
                 raise CatalogViolation(operation=case.operation.label, failure=failure, catalog_code=verdict.code) from None
             return None
+        _warn(verdict, case)
         if verdict.passed:
             return None
         first = verdict.failures[0]
