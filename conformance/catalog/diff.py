@@ -75,11 +75,12 @@ def diff_catalogs(old: Catalog, new: Catalog) -> CatalogDiff:
 
 
 def _header_rules(catalog: Catalog) -> dict[str, str]:
-    """Each header rule's level, by where it sits: ``headers.every_error Retry-After``,
-    ``errors[rateLimited] Retry-After``."""
+    """Each rule's level, by where it sits: ``headers.every_error Retry-After``,
+    ``errors[rateLimited] Retry-After``, ``envelopes.default schema``."""
     rules = {f"headers.{place} {_rule(rule)}": rule.level
              for place in ("every_response", "every_error") for rule in getattr(catalog.headers, place)}
     rules.update({f"errors[{entry.code}] {_rule(rule)}": rule.level for entry in catalog.errors for rule in entry.headers})
+    rules.update({f"envelopes.{name} schema": envelope.schema_level for name, envelope in catalog.envelopes.items()})
     return rules
 
 

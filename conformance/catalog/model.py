@@ -232,6 +232,8 @@ class Envelope(_Strict):
     other_formats: bool = Field(
         False, description="An error body may be in any format, but a JSON one (media type application/json or "
                            "*/*+json, or none and parseable) must follow this envelope; other bodies are counted, not failed.")
+    schema_level: Literal["must", "should"] = Field(
+        "must", description="RFC 2119: 'should' makes a body that breaks 'schema' a warning (a failure with --strict-should).")
 
     @model_validator(mode="after")
     def _body_rules(self) -> Envelope:
@@ -249,6 +251,8 @@ class Envelope(_Strict):
                 raise ValueError("an envelope with 'errors' needs a JSON body and a 'code' pointer (read in each element)")
         if self.other_formats and self.body == "none":
             raise ValueError("'other_formats' is for a JSON envelope")
+        if self.schema_level == "should" and self.schema_ is None:
+            raise ValueError("'schema_level' needs a 'schema'")
         if self.status_map:
             for name, status in self.status_map.items():
                 _check_status(status)

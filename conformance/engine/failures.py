@@ -166,6 +166,7 @@ class EnvelopeViolation(ConformanceFailure):
     at: str | None = labelled("At")  # a JSON pointer into the body
     problem: str | None = labelled("Problem")
     code: str | None = labelled("Code")
+    level: str | None = labelled("Level")  # "should" (RFC 2119): a warning unless --strict-should
 
 
 @dataclass(kw_only=True, eq=False, repr=False)

@@ -333,26 +333,33 @@ class Judge:
         validators = []
         name = envelope_name or (entry.envelope if entry else None)
         if name in self._envelope_validators:
-            validators.append(("envelope " + name, self._envelope_validators[name]))
+            should = self.catalog.envelopes[name].schema_level == "should"
+            validators.append(("envelope " + name, self._envelope_validators[name], should))
         if entry is not None and entry.code in self._entry_validators:
-            validators.append(("code " + entry.code, self._entry_validators[entry.code]))
-        for label, validator in validators:
+            validators.append(("code " + entry.code, self._entry_validators[entry.code], False))
+        for label, validator, should in validators:
             error = next(iter(sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))), None)
             if error is not None:
                 where = "/" + "/".join(str(part) for part in error.absolute_path)
-                verdict.failures.append(
-                    F.EnvelopeViolation(schema=label, at=where, problem=error.message[:300], code=entry.code if entry else None)
-                )
-                return
+                found, level = self._level(verdict, should)
+                found.append(F.EnvelopeViolation(schema=label, at=where, problem=error.message[:300],
+                                                 code=entry.code if entry else None, **level))
+                if found is verdict.failures:
+                    return
+
+    def _level(self, verdict: Verdict, should: bool) -> tuple[list, dict]:
+        """Where a violation goes and its Level line: a rule at level should (RFC 2119) is a
+        warning unless --strict-should makes it a MUST."""
+        if not should:
+            return verdict.failures, {}
+        return (verdict.failures if self.strict_should else verdict.warnings), {
+            "level": "should" + (" (--strict-should)" if self.strict_should else "")}
 
     def _check_headers(self, verdict: Verdict, rules: list[HeaderRule], entry: ErrorEntry | None = None) -> None:
         for rule in rules:
             if not rule.applies_to(verdict.exchange.status):
                 continue
-            # RFC 2119: a SHOULD is a warning unless --strict-should makes it a MUST.
-            should = rule.level == "should"
-            found = verdict.warnings if should and not self.strict_should else verdict.failures
-            level = {"level": "should" + (" (--strict-should)" if self.strict_should else "")} if should else {}
+            found, level = self._level(verdict, rule.level == "should")
             value = verdict.exchange.headers.get(rule.name)
             if value is None:
                 found.append(F.MissingHeader(header=rule.name, code=entry.code if entry else None, received_status=verdict.exchange.status, **level))

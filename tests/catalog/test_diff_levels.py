@@ -48,3 +48,16 @@ def test_only_must_and_should(tmp_path):
     with pytest.raises(CatalogError) as caught:
         parse(variant(tmp_path, "bad", "may"))
     assert "bad.yaml:" in str(caught.value)
+
+
+def test_an_envelope_schema_raised_from_should_to_must_is_breaking(tmp_path):
+    text = (REPO / "catalogs" / "flowbrite.yaml").read_text()
+    anchor = "envelopes:\n  default:\n"
+    assert anchor in text
+    old_path, new_path = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old_path.write_text(text.replace(anchor, anchor + "    schema_level: should\n", 1))
+    new_path.write_text(text)
+    old, _ = parse(old_path)
+    new, _ = parse(new_path)
+    assert diff_catalogs(old, new).lines() == ["BREAKING level raised from should to must: envelopes.default schema"]
+    assert diff_catalogs(new, old).lines() == []

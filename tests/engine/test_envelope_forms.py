@@ -176,3 +176,45 @@ errors:
     judge = Judge(parse(path)[0])
     assert kinds(judge.judge(fetch("html-404"), ("GONE",)))[0] is F.UnparseableBody
     assert judge.judge(fetch("html-404"), ("NAME_UNKNOWN",)).passed
+
+
+# -- schema_level: should (RFC 2119) ------------------------------------------------------
+
+ANSWERS["no-message"] = (404, {"errors": [{"code": "NAME_UNKNOWN"}]})  # the schema wants a message
+
+
+def _judge(tmp_path, level: str | None, *, strict_should: bool = False) -> Judge:
+    path = tmp_path / "levels.yaml"
+    text = CATALOG if level is None else CATALOG.replace("    errors: /errors\n", f"    errors: /errors\n    schema_level: {level}\n")
+    path.write_text(text)
+    catalog, _ = parse(path)
+    return Judge(catalog, strict_should=strict_should)
+
+
+def test_an_envelope_schema_at_level_should_warns_and_the_code_is_still_judged(tmp_path, fetch):
+    verdict = _judge(tmp_path, "should").judge(fetch("no-message"), ("NAME_UNKNOWN",))
+    assert verdict.passed, [f.render() for f in verdict.failures]
+    [warning] = verdict.warnings
+    lines = warning.render().splitlines()
+    assert lines[0] == "Envelope schema violation" and "Schema: envelope default" in lines and "Level: should" in lines
+    # a MUST still fails beside it: the code must be known and expected
+    wrong = _judge(tmp_path, "should").judge(fetch("no-message"), ("MANIFEST_UNKNOWN",))
+    assert kinds(wrong) == [F.WrongCode] and len(wrong.warnings) == 1
+
+
+def test_strict_should_and_the_default_level_fail_the_same_body(tmp_path, fetch):
+    strict = _judge(tmp_path, "should", strict_should=True).judge(fetch("no-message"), ("NAME_UNKNOWN",))
+    assert kinds(strict) == [F.EnvelopeViolation] and not strict.warnings
+    assert "Level: should (--strict-should)" in strict.failures[0].render().splitlines()
+    default = _judge(tmp_path, None).judge(fetch("no-message"), ("NAME_UNKNOWN",))
+    assert kinds(default) == [F.EnvelopeViolation] and not default.warnings
+    assert not any(line.startswith("Level:") for line in default.failures[0].render().splitlines())
+
+
+def test_schema_level_needs_a_schema(tmp_path):
+    path = tmp_path / "no-schema.yaml"
+    head, rest = CATALOG.split("    schema:\n")
+    path.write_text(head + "    schema_level: should\n    code: {pointer: /code}\nerrors:\n" + rest.split("\nerrors:\n", 1)[1])
+    with pytest.raises(CatalogError) as error:
+        parse(path)
+    assert "'schema_level' needs a 'schema'" in str(error.value)
