@@ -3,7 +3,6 @@ failure, in bounded time and memory, with no connection anywhere but the target.
 
 from __future__ import annotations
 
-import socket
 import sys
 import time
 import tracemalloc
@@ -19,7 +18,7 @@ from conformance.engine.target import Target, retry_after_seconds
 from conformance.engine.transport import OutgoingRequest, Transport
 
 sys.path.insert(0, str(Path(__file__).parent))
-from hostile_server import HUGE_SIZE, REDIRECT_AWAY, HostileServer  # noqa: E402
+from hostile_server import HUGE_SIZE, REDIRECT_AWAY  # noqa: E402
 
 TIMEOUT = 2.0
 MAX_BODY = 1 << 20
@@ -48,29 +47,8 @@ MATRIX = {
 
 
 @pytest.fixture(scope="module")
-def server():
-    server = HostileServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def catalog():
     return load_catalog("flowbrite")
-
-
-@pytest.fixture
-def connects(monkeypatch):
-    """Every outgoing TCP connection of this process, by address."""
-    seen: list[tuple] = []
-    real = socket.create_connection
-
-    def recording(address, *args, **kwargs):
-        seen.append(tuple(address[:2]))
-        return real(address, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "create_connection", recording)
-    return seen
 
 
 def make_target(catalog, server, mode: str, **transport_args) -> Target:

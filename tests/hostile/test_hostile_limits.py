@@ -3,26 +3,15 @@
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from hostile_server import HostileServer  # noqa: E402
-
 REPO = Path(__file__).resolve().parents[2]
 SUITES = REPO / "suites"
 KEY = "sk_live_SECRET_7f3a9c41d2e8b6a0f5c3e1d9"
-
-
-@pytest.fixture(scope="module")
-def server():
-    server = HostileServer().start()
-    yield server
-    server.stop()
 
 
 def run(pytester, monkeypatch, server, mode, *args):

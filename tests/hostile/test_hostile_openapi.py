@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import json
-import socket
 import sys
 import time
 import tracemalloc
@@ -21,33 +20,12 @@ import pytest
 from conformance import reference
 
 sys.path.insert(0, str(Path(__file__).parent))
-from hostile_server import REDIRECT_AWAY, HostileServer  # noqa: E402
+from hostile_server import REDIRECT_AWAY  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 SUITES = REPO / "suites"
 KEY = "sk_live_SECRET_5b0c7e2a9d41f8e3c6a1b7d0"
 OPERATION = "/v1/wallets/{walletId}"  # one read-only operation of Flowbrite's document
-
-
-@pytest.fixture(scope="module")
-def server():
-    server = HostileServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def connects(monkeypatch):
-    """Every TCP connection this process opens (the in-process suite run included)."""
-    seen: list[tuple] = []
-    real = socket.create_connection
-
-    def recording(address, *args, **kwargs):
-        seen.append(tuple(address[:2]))
-        return real(address, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "create_connection", recording)
-    return seen
 
 
 def _document(tmp_path: Path, *extra_paths: str) -> Path:

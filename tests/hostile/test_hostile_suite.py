@@ -5,7 +5,6 @@ crashes, hangs, runaway memory or connections to another host."""
 from __future__ import annotations
 
 import re
-import socket
 import sys
 import time
 import tracemalloc
@@ -14,33 +13,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from hostile_server import REDIRECT_AWAY, HostileServer  # noqa: E402
+from hostile_server import REDIRECT_AWAY  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 SUITES = REPO / "suites"
 KEY = "sk_live_SECRET_7f3a9c41d2e8b6a0f5c3e1d9"
 TIMEOUT = 1.0
-
-
-@pytest.fixture(scope="module")
-def server():
-    server = HostileServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def connects(monkeypatch):
-    """Every TCP connection this process opens (the in-process suite run included)."""
-    seen: list[tuple] = []
-    real = socket.create_connection
-
-    def recording(address, *args, **kwargs):
-        seen.append(tuple(address[:2]))
-        return real(address, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "create_connection", recording)
-    return seen
 
 
 # An exception of the suite itself (not a verdict on the API), in a traceback or in a
