@@ -7,8 +7,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
 SUITES = REPO / "suites"
 KEY = "sk_live_SECRET_7f3a9c41d2e8b6a0f5c3e1d9"

@@ -15,8 +15,6 @@ import time
 import tracemalloc
 from pathlib import Path
 
-import pytest
-
 from conformance import reference
 
 sys.path.insert(0, str(Path(__file__).parent))
