@@ -70,6 +70,12 @@ def _openapi_lint(args: argparse.Namespace) -> int:
     return run(args.catalog, args.spec)
 
 
+def _draft(args: argparse.Namespace) -> int:
+    from .draft.command import run
+
+    return run(args.spec, args.output, force=args.force)
+
+
 def _schema(args: argparse.Namespace) -> int:
     from .catalog import schema
 
@@ -136,6 +142,11 @@ def build_parser() -> argparse.ArgumentParser:
     openapi.add_argument("catalog", metavar="CATALOG")
     openapi.add_argument("spec", metavar="SPEC")
     openapi.set_defaults(run=_openapi_lint)
+    draft = commands.add_parser("draft", help="draft a catalog from an OpenAPI 3.0/3.1 document (file or URL)")
+    draft.add_argument("spec", metavar="SPEC")
+    draft.add_argument("-o", "--output", metavar="PATH", help="write the draft here (default: standard output)")
+    draft.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    draft.set_defaults(run=_draft)
     schema = commands.add_parser("schema", help="write catalogs/catalog.schema.json from the model")
     schema.add_argument("--check", action="store_true", help="exit 1 if the committed schema is stale")
     schema.set_defaults(run=_schema)

@@ -126,7 +126,12 @@ class Variables(dict):
             value = self._BUILTINS[key]()
             self[key] = value
             return value
-        raise KeyError(key)
+        # A catalog's own gap, not the API's: say which name and how to give it a value.
+        raise ProbeSetupError(
+            f"no value for {{{key}}}: no setup step captures it and it is no built-in "
+            "({uuid}, {ulid}, {unique}); add a setup step whose capture names it",
+            ("Variable", key),
+        )
 
 
 def fill(value: Any, variables: Variables) -> Any:
