@@ -12,7 +12,7 @@ Public API::
     faults(name=None)         # [FaultInfo]: generic kinds, or what each kind changes on `name`
     openapi(name)             # the OpenAPI document (dict) the server serves at /openapi.json
     build_app(name, fault=None)
-    start(name, fault=None, port=0, in_process=False) -> RunningServer
+    start(name, fault=None, port=0, in_process=False, env=None, latency=None) -> RunningServer
 """
 from __future__ import annotations
 
@@ -88,19 +88,23 @@ def build_app(name: str, fault: str | None = None):
 
 def start(name: str, *, fault: str | None = None, port: int = 0, in_process: bool = False,
           host: str = "127.0.0.1", env: dict[str, str] | None = None,
-          timeout: float = 10.0) -> "RunningServer":
+          timeout: float = 10.0, latency: str | float | None = None) -> "RunningServer":
     """Start ``name`` and return once it accepts connections.
 
     Default: a subprocess ``python -m conformance.reference NAME --port PORT [--fault KIND]`` (dies with
     this process). ``in_process=True``: uvicorn in a daemon thread of this process (``env`` is
     then applied to ``os.environ`` only while the app is built, e.g. ``REFERENCE_FLOWBRITE_BURST``).
+    ``latency``: a delay before each answer in ms, ``50`` or ``40-60`` (default: ``REFERENCE_LATENCY``).
     """
+    from ._machinery.latency import parse
+    parse(latency)  # fail fast in the parent on a malformed spec
     from ._machinery import server as srv
     if in_process:
         saved = {k: os.environ.get(k) for k in (env or {})}
         os.environ.update(env or {})  # read while the app is built (e.g. rate-limit overrides)
         try:
-            app = build_app(name, fault)
+            from ._machinery.latency import wrap
+            app = wrap(build_app(name, fault), latency)  # env's REFERENCE_LATENCY applies too
         finally:
             for k, v in saved.items():
                 if v is None:
@@ -112,4 +116,6 @@ def start(name: str, *, fault: str | None = None, port: int = 0, in_process: boo
     if fault:  # fail fast in the parent for unknown / inapplicable kinds
         from ._machinery.faults import resolve
         resolve(name, load(name).FAULTS, fault)
+    if latency is not None:
+        env = {**(env or {}), "REFERENCE_LATENCY": str(latency)}
     return srv.start_subprocess(name, fault=fault, port=port, host=host, timeout=timeout, env=env)

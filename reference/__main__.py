@@ -1,4 +1,4 @@
-"""``python -m conformance.reference NAME [--port N] [--host 127.0.0.1] [--fault KIND]``.
+"""``python -m conformance.reference NAME [--port N] [--host 127.0.0.1] [--fault KIND] [--latency MS]``.
 
 Prints exactly one line ``NAME listening on http://HOST:PORT`` once accepting connections,
 then serves until killed. ``--list`` prints the API names, ``--list-faults`` the fault kinds
@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="0 = a free port (default)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--fault", default=None, help="inject a defect (see --list-faults)")
+    parser.add_argument("--latency", default=None, metavar="MS",
+                        help="delay each answer: 50 (fixed) or 40-60 (jittered); env REFERENCE_LATENCY")
     parser.add_argument("--list", action="store_true", help="print the API names")
     parser.add_argument("--list-faults", action="store_true", help="print the fault kinds")
     args = parser.parse_args(argv)
@@ -42,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.name:
         parser.error("NAME is required (or --list / --list-faults)")
     try:
-        app = load(args.name).build_app(fault=args.fault)
+        from ._machinery.latency import wrap
+        app = wrap(load(args.name).build_app(fault=args.fault), args.latency)
     except ModuleNotFoundError as exc:
         print(f"reference API {args.name!r} is not available: {exc}", file=sys.stderr)
         return 2
