@@ -12,7 +12,6 @@ import httpx
 import pytest
 
 from conformance import reference
-from conformance.catalog import load_catalog
 from conformance.catalog.loader import CatalogError, parse
 from conformance.engine import failures as F
 from conformance.engine.judge import Judge
@@ -79,17 +78,12 @@ def test_only_the_three_classes_exist(tmp_path, status):
     assert "bad.yaml:11:" in str(caught.value)
 
 
-def test_a_class_against_a_reference_api(pytester, monkeypatch):
+def test_a_class_against_a_reference_api(pytester, flowbrite_credentials):
     """flowbrite's unauthorized at '4xx' (its reference answers 401): the auth probes pass."""
     path = pytester.path / "flowbrite-4xx.yaml"
     text = (REPO / "catalogs" / "flowbrite.yaml").read_text()
     assert "  - code: api.common.unauthorized\n    status: 401\n" in text
     path.write_text(text.replace("  - code: api.common.unauthorized\n    status: 401\n", "  - code: api.common.unauthorized\n    status: 4xx\n"))
-    creds = reference.credentials("flowbrite")
-    monkeypatch.setenv("CONFORMANCE_API_KEY", creds["primary"])
-    for name, spec in load_catalog("flowbrite").auth.credentials.items():
-        if name in creds:
-            monkeypatch.setenv(spec.env, creds[name])
     with reference.start("flowbrite", env={"REFERENCE_FLOWBRITE_BURST": "100000"}) as server:
         result = pytester.runpytest_subprocess(
             str(REPO / "suites" / "test_auth.py"), "--catalog", str(path), "--base-url", server.url, "-p", "no:randomly",

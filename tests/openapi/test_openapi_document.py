@@ -40,13 +40,8 @@ def _yaml_copy(document: dict, *, keep: tuple[str, ...] | None = None) -> str:
 
 
 @pytest.fixture
-def tap(monkeypatch):
+def tap(flowbrite_credentials):
     """A Flowbrite reference behind a recording proxy; the run's credentials in the environment."""
-    creds = reference.credentials("flowbrite")
-    monkeypatch.setenv("CONFORMANCE_API_KEY", creds["primary"])
-    for name, spec in load_catalog("flowbrite").auth.credentials.items():
-        if name in creds:
-            monkeypatch.setenv(spec.env, creds[name])
     with reference.start("flowbrite", env={"REFERENCE_FLOWBRITE_BURST": "100000"}) as server, Wiretap(server.url) as wire:
         yield wire
 

@@ -11,7 +11,6 @@ import pytest
 from starlette.testclient import TestClient
 
 from conformance import ErrorContract, reference
-from conformance.catalog import load_catalog
 from conformance.usage import redact_usage
 
 REPO = Path(__file__).resolve().parents[2]
@@ -93,23 +92,14 @@ def test_a_guest_loads_no_hypothesis_profile_and_adds_no_header(pytester, monkey
     with_catalog.stdout.fnmatch_lines(["conformance catalogs: flowbrite"])
 
 
-def _credentials_env(monkeypatch) -> None:
-    creds = reference.credentials("flowbrite")
-    monkeypatch.setenv("CONFORMANCE_API_KEY", creds["primary"])
-    for name, spec in load_catalog("flowbrite").auth.credentials.items():
-        if name in creds:
-            monkeypatch.setenv(spec.env, creds[name])
-
-
 def _outcomes(result) -> dict[str, str]:
     return {m.group(1): m.group(2) for m in map(OUTCOME.match, result.stdout.lines) if m}
 
 
 @pytest.mark.parametrize("fault", [None, "wrong-status"])
-def test_app_in_process_gets_the_verdicts_of_a_socket(pytester, monkeypatch, fault):
+def test_app_in_process_gets_the_verdicts_of_a_socket(pytester, monkeypatch, flowbrite_credentials, fault):
     """The same probes, the same seed: --app against the reference app in this process and
     --base-url against the same app served on loopback pass and fail alike."""
-    _credentials_env(monkeypatch)
     for name, value in BURST.items():
         monkeypatch.setenv(name, value)
     pytester.makepyfile(apps=f"from conformance.reference.flowbrite import build_app\napp = build_app(fault={fault!r})\n")

@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conformance import reference
-from conformance.catalog import load_catalog
+import pytest
 
+from conformance import reference
+
+pytestmark = pytest.mark.usefixtures("flowbrite_credentials")
 REPO = Path(__file__).resolve().parents[2]
 ANCHOR = "      description: Correlation id for support requests.\n"
 BROKEN = "  every_error:\n    - {name: WWW-Authenticate, statuses: [401], level: should}\n"
@@ -27,11 +29,6 @@ def catalog(folder: Path, rule: str) -> Path:
 
 
 def run(pytester, monkeypatch, rule: str, *args):
-    creds = reference.credentials("flowbrite")
-    monkeypatch.setenv("CONFORMANCE_API_KEY", creds["primary"])
-    for name, spec in load_catalog("flowbrite").auth.credentials.items():
-        if name in creds:
-            monkeypatch.setenv(spec.env, creds[name])
     with reference.start("flowbrite", env={"REFERENCE_FLOWBRITE_BURST": "100000"}) as server:
         return pytester.runpytest_subprocess(
             str(REPO / "suites" / "test_auth.py"), "--catalog", str(catalog(pytester.path, rule)), "--base-url", server.url,
