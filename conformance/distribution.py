@@ -1,10 +1,18 @@
 """pytest-xdist glue: where a run's tests go, and what the workers share.
 
-- With ``-n N`` and no ``--dist`` of the user's choosing, each catalog's tests stay on one
-  worker (xdist ``loadgroup``): a worker starts only the reference APIs it uses.
-- With ``--max-requests`` or ``--max-rps``, the controller creates one ledger file that every
-  worker counts and paces through, so the limits hold for the whole run.
-- Rate-limit bursts run after every other probe of their catalog, also per worker.
+With ``-n N`` and no ``--dist`` of the user's choosing (xdist ``loadgroup`` is used):
+
+- against the embedded reference APIs, each catalog's tests stay on one worker (one group per
+  catalog): a worker starts only the reference APIs it uses, and a catalog's bursts run after
+  its other probes on that worker;
+- against one target (``--base-url`` or ``--app``), nothing is started, so the probes are spread
+  over every worker, one test at a time; the rate-limit bursts form one group that the
+  scheduler (``xdist_scheduling``) holds back until every other test of the run has finished
+  on every worker, then runs on one worker, in order.
+
+With ``--max-requests`` or ``--max-rps``, the controller creates one ledger file that every
+worker counts and paces through, so the limits hold for the whole run. A ``--dist`` the user
+chose is kept; with a target and ``--dist loadgroup`` the bursts are still held back.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from __future__ import annotations
 import pytest
 
 from . import options, runstate
+from .options import Settings
 from .engine import ledger
 from .engine.ledger import Ledger
 
@@ -27,10 +36,15 @@ def share_limits(config: pytest.Config) -> None:
         config.stash[runstate.LEDGER] = Ledger.create()
 
 
-def group_by_catalog(config: pytest.Config) -> None:
-    """With -n N and no --dist of the user's choosing, keep each catalog's tests on one
-    worker (xdist 'loadgroup'): each worker then starts only the reference APIs it uses,
-    instead of every worker starting all five."""
+# The xdist group of the rate-limit bursts when the probes are spread (see the module docstring).
+BURSTS_GROUP = "conformance-bursts"
+# Set on the controller when the bursts are to be held back by our scheduler.
+HOLD_BURSTS = pytest.StashKey[bool]()
+
+
+def choose(config: pytest.Config, conf: Settings) -> None:
+    """With -n N and no --dist of the user's choosing, use xdist 'loadgroup' (groups as
+    :func:`mark_groups` sets them); with a target, hold the bursts back (:func:`scheduler`)."""
     workerinput = getattr(config, "workerinput", None)
     if workerinput is not None:
         # xdist resets a worker's options; the controller passes the choice on
@@ -40,6 +54,8 @@ def group_by_catalog(config: pytest.Config) -> None:
     chose = any(str(arg).startswith("--dist") for arg in config.invocation_params.args)
     if getattr(config.option, "dist", "no") == "load" and not chose:
         config.option.dist = "loadgroup"
+    if getattr(config.option, "dist", "no") == "loadgroup" and not conf.embedded:
+        config.stash[HOLD_BURSTS] = True
 
 
 def node_input(node) -> None:
@@ -50,10 +66,16 @@ def node_input(node) -> None:
 
 
 def mark_groups(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """One xdist_group per catalog (only read by xdist, only added when it is loaded)."""
+    """xdist groups (only read by xdist, only added when it is loaded): one per catalog against
+    the embedded reference APIs; against a target, one for the rate-limit bursts only."""
     if not config.pluginmanager.hasplugin("xdist"):
         return
+    spread = not runstate.run_settings(config).embedded
     for item in items:
+        if spread:
+            if item.get_closest_marker("burst") is not None:
+                item.add_marker(pytest.mark.xdist_group(name=BURSTS_GROUP))
+            continue
         params = getattr(getattr(item, "callspec", None), "params", {})
         case = params.get("case")
         name = case[0] if isinstance(case, tuple) else params.get("conformance_target")
@@ -61,8 +83,18 @@ def mark_groups(config: pytest.Config, items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group(name=name))
 
 
+def scheduler(config: pytest.Config, log):
+    """The xdist scheduler of a run against one target (None: xdist's own)."""
+    if not config.stash.get(HOLD_BURSTS, False):
+        return None
+    from .xdist_scheduling import BurstsLastScheduling  # imports xdist, which is optional
+
+    return BurstsLastScheduling(config, log, held_group=BURSTS_GROUP)
+
+
 def bursts_last(items: list[pytest.Item]) -> None:
     """Rate-limit bursts last: a limit a burst trips (a login locked for minutes) must not
-    throttle the probes after it. A stable sort keeps every other order as it was; under xdist
-    a catalog's tests share one worker (loadgroup), which runs them in this order."""
+    throttle the probes after it. A stable sort keeps every other order as it was. Under xdist
+    a catalog's tests share one worker (loadgroup), which runs them in this order, or, against
+    a target, the scheduler holds the bursts back until everything else is done."""
     items[:] = sorted(items, key=lambda item: item.get_closest_marker("burst") is not None)

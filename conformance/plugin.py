@@ -38,9 +38,9 @@ def pytest_configure(config: pytest.Config) -> None:
     catalogs = options.requested_catalogs(config)
     if not catalogs:
         return  # a guest in someone else's run: nothing asked for, nothing done
-    distribution.group_by_catalog(config)
     distribution.share_limits(config)
     _configure(config, catalogs)
+    distribution.choose(config, config.stash[runstate.CONF])
     if config.args_source == pytest.Config.ArgsSource.INVOCATION_DIR and not collection.has_own_tests(config):
         # No tests given, none configured, none here: run the suites of the distribution.
         config.args = [str(collection.suites_dir())]
@@ -87,6 +87,11 @@ def _check_reachable(conf: Settings, pool: TargetPool) -> None:
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node) -> None:
     distribution.node_input(node)
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)  # before xdist's own (the first answer wins)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    return distribution.scheduler(config, log)
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks

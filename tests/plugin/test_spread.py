@@ -1,0 +1,78 @@
+"""`-n N` against one target (issue: a staging gate across workers).
+
+With --base-url, one catalog's probes are spread over the workers, and the rate-limit bursts
+start only once every other test of the run has ended, on every worker. Shown on a timeline
+each test process writes (start and end of each test on the host's monotonic clock, which
+every process shares) while the suite runs against a reference API started by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conformance import reference
+
+REPO = Path(__file__).resolve().parents[2]
+SUITES = REPO / "suites"
+ROOMY = {"REFERENCE_FLOWBRITE_BURST": "100000"}  # one shared key for the whole run
+
+TIMELINE_PLUGIN = '''
+import json, os, time
+import pytest
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    start = time.monotonic()
+    try:
+        return (yield)
+    finally:
+        with open(os.environ["TIMELINE"], "a") as out:
+            out.write(json.dumps({"id": item.nodeid, "worker": os.environ.get("PYTEST_XDIST_WORKER"),
+                                  "burst": item.get_closest_marker("burst") is not None,
+                                  "start": start, "end": time.monotonic()}) + "\\n")
+'''
+
+
+def run_with_timeline(pytester, monkeypatch, url, *args):
+    pytester.makepyfile(timeline=TIMELINE_PLUGIN)
+    timeline = pytester.path / "timeline.jsonl"
+    monkeypatch.setenv("TIMELINE", str(timeline))
+    monkeypatch.setenv("PYTHONPATH", str(pytester.path))  # -p timeline, in the workers too
+    result = pytester.runpytest_subprocess(
+        str(SUITES), "--catalog", "flowbrite", "--base-url", url, "-p", "timeline", "-p", "no:randomly",
+        "--hypothesis-profile", "smoke", "--hypothesis-seed", "1", *args, timeout=300)
+    rows = [json.loads(line) for line in timeline.read_text().splitlines()] if timeline.exists() else []
+    return result, rows
+
+
+def test_probes_spread_over_workers_and_bursts_start_after_every_other_test(pytester, monkeypatch, flowbrite_credentials):
+    with reference.start("flowbrite", env=ROOMY) as server:
+        result, rows = run_with_timeline(pytester, monkeypatch, server.url, "-n", "3")
+    assert result.ret == 0, result.stdout.str()[-3000:]
+    others = [row for row in rows if not row["burst"]]
+    bursts = [row for row in rows if row["burst"]]
+    assert bursts and len(others) >= 10
+    by_worker = {worker: sum(row["worker"] == worker for row in others) for worker in {row["worker"] for row in others}}
+    assert sorted(by_worker) == ["gw0", "gw1", "gw2"] and min(by_worker.values()) >= 2, by_worker
+    assert len({row["worker"] for row in bursts}) == 1
+    assert min(row["start"] for row in bursts) >= max(row["end"] for row in others)
+    # every test ran once, and the outcome line counts them all
+    assert sorted(row["id"] for row in rows) == sorted({row["id"] for row in rows})
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("passed", 0) + outcomes.get("skipped", 0) == len(rows)
+    assert "flowbrite: 8 codes" in result.stdout.str()
+
+
+def test_a_serial_run_gets_the_same_verdicts(pytester, monkeypatch, flowbrite_credentials):
+    """Spreading changes where a probe runs, not its verdict or what the summary counts."""
+    with reference.start("flowbrite", env=ROOMY) as server:
+        serial, serial_rows = run_with_timeline(pytester, monkeypatch, server.url, "-m", "not burst")
+        (pytester.path / "timeline.jsonl").unlink()
+        spread, spread_rows = run_with_timeline(pytester, monkeypatch, server.url, "-m", "not burst", "-n", "2")
+    assert len({row["worker"] for row in spread_rows}) == 2
+    assert sorted(row["id"] for row in serial_rows) == sorted(row["id"] for row in spread_rows)
+    counts = lambda result: {k: v for k, v in result.parseoutcomes().items() if k in ("passed", "failed", "skipped", "error")}  # noqa: E731
+    assert counts(serial) == counts(spread)
+    summary = lambda result: [line for line in result.stdout.lines if line.startswith("flowbrite: ")]  # noqa: E731
+    assert summary(serial) == summary(spread) and summary(serial)
