@@ -35,6 +35,7 @@ __all__ = [
 _UNIVERSE = "".join(chr(c) for c in range(0x20, 0x7F))
 # Characters that commonly slip through sloppy validators.
 _BAD_CANDIDATES = " \t\n/\\?#%+=.,;!\"'<>@&*()[]{}|~`$^é\u00a0\u200b\u2028０Ａ😀\x00\x7f"
+_OWS = " \t"  # optional whitespace around a header field value (RFC 9110 section 5.6.3)
 _RULE_PATTERN = re.compile(r"\^?(\[.+\])\{(\d+),(\d+)\}\$?")
 _MAX_ALLOWED_LENGTH = 1 << 16
 
@@ -194,15 +195,24 @@ def invalid_char_idempotency_keys(
     """Idempotency-key rule (violated): valid length but at least one character outside the alphabet."""
     rule = _rule(min_length, max_length, alphabet, pattern)
     lo = max(rule.min_length, 1)
+    # RFC 9110 section 5.5: whitespace around a field value is not part of it, so a space or
+    # tab put first or last would reach the server trimmed (" 00" arrives as the valid "00").
+    # Inside the key it stays; a key that has no inside (under 3 characters) gets none.
+    bad = rule.bad if rule.max_length >= 3 else rule.bad.translate({ord(c): None for c in _OWS})
 
-    def put(key: str, bad: str, where: int) -> str:
-        i = where % len(key)
-        return key[:i] + bad + key[i + 1:]
+    def put(key: str, char: str, where: int) -> str:
+        if char in _OWS:
+            if len(key) < 3:
+                key = _fill(rule, 3)
+            i = 1 + where % (len(key) - 2)
+        else:
+            i = where % len(key)
+        return key[:i] + char + key[i + 1:]
 
-    nasty = [put(_fill(rule, lo), c, lo - 1) for c in rule.bad[:8]]
+    nasty = [put(_fill(rule, lo), c, lo - 1) for c in bad[:8]]
     return nasty_first(
         nasty,
-        drawn(lambda rnd: put(_random_key(rnd, rule, lo, rule.max_length), rnd.choice(rule.bad), rnd.randrange(1 << 30))),
+        drawn(lambda rnd: put(_random_key(rnd, rule, lo, rule.max_length), rnd.choice(bad), rnd.randrange(1 << 30))),
     )
 
 

@@ -29,6 +29,11 @@ def conforms(key: str) -> bool:
     return MIN <= len(key) <= MAX and all(c in ALLOWED for c in key)
 
 
+def received(key: str) -> str:
+    """The key as the server reads the header: RFC 9110 section 5.5 trims spaces and tabs."""
+    return key.strip(" \t")
+
+
 @pytest.mark.parametrize("spelling", list(RULES))
 def test_rule_spellings_agree(spelling):
     rule = RULES[spelling]
@@ -66,7 +71,7 @@ def test_too_short_keys(key):
 def test_invalid_char_keys(key):
     assert MIN <= len(key) <= MAX
     assert any(c not in ALLOWED for c in key)
-    assert not conforms(key)
+    assert not conforms(key) and not conforms(received(key))
 
 
 @SETTINGS
@@ -78,7 +83,19 @@ def test_empty_keys(key):
 @SETTINGS
 @given(s.invalid_idempotency_keys(**RULES["pattern"]))
 def test_invalid_keys(key):
-    assert not conforms(key)
+    assert not conforms(key) and not conforms(received(key))
+
+
+@pytest.mark.parametrize("low, high", [(2, 2), (1, 3), (2, 128)])
+def test_invalid_char_keys_stay_invalid_once_trimmed(low, high):
+    ok = lambda key: low <= len(key) <= high and set(key) <= set(string.ascii_lowercase + string.digits)  # noqa: E731
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(s.invalid_char_idempotency_keys(pattern=f"^[a-z0-9]{{{low},{high}}}$"))
+    def stays_invalid(key):
+        assert not ok(key) and not ok(received(key)), repr(key)
+
+    stays_invalid()
 
 
 def test_boundaries_appear_and_are_classified():
