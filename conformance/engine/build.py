@@ -94,16 +94,21 @@ def is_under(path: str, base_path: str) -> bool:
 
 def header_value(value: Any) -> str:
     """RFC 9110 section 5.5: a field value carries no leading or trailing whitespace (parsers
-    strip it), and no CR, LF or NUL. What the server would receive is what we send."""
+    strip it), and no CR, LF or NUL. What the server would receive is what we send: a value
+    that would arrive as another one (" 00" as "00", a valid key with a space around it as
+    the valid key) is not sent at all, so its verdict can never be about a value the API
+    did not see."""
     text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
     if any(char in text for char in "\r\n\x00"):
         raise UnsendableValue(f"header value {text!r} has CR, LF or NUL")
+    if text != text.strip(" \t"):
+        raise UnsendableValue(f"header value {text!r} has whitespace at an end, which the server strips")
     try:
         text.encode("latin-1")
     except UnicodeEncodeError:
         # Non-Latin-1 text is sent as its UTF-8 bytes, as clients commonly do (RFC 9110 5.5: obs-text)
         text = text.encode("utf-8").decode("latin-1")
-    return text.strip(" \t")
+    return text
 
 
 def new_ulid() -> str:
