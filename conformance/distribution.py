@@ -92,9 +92,22 @@ def scheduler(config: pytest.Config, log):
     return BurstsLastScheduling(config, log, held_group=BURSTS_GROUP)
 
 
-def bursts_last(items: list[pytest.Item]) -> None:
+def order(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Rate-limit bursts last: a limit a burst trips (a login locked for minutes) must not
     throttle the probes after it. A stable sort keeps every other order as it was. Under xdist
     a catalog's tests share one worker (loadgroup), which runs them in this order, or, against
-    a target, the scheduler holds the bursts back until everything else is done."""
-    items[:] = sorted(items, key=lambda item: item.get_closest_marker("burst") is not None)
+    a target, the scheduler holds the bursts back until everything else is done.
+
+    When the probes are spread, the tests that cover a whole API in one test (the envelope
+    fuzz, the OpenAPI route: each as long as many probes) go first, so that no worker is left
+    with one of them while the others idle (longest first, as list scheduling does best)."""
+    under_xdist = hasattr(config, "workerinput")  # only workers collect in an xdist run
+    spread = under_xdist and not runstate.run_settings(config).embedded
+
+    def rank(item: pytest.Item) -> int:
+        if item.get_closest_marker("burst") is not None:
+            return 2
+        whole_api = "conformance_target" in getattr(getattr(item, "callspec", None), "params", {})
+        return 0 if spread and whole_api else 1
+
+    items[:] = sorted(items, key=rank)

@@ -108,7 +108,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")  # after any reordering plugin (pytest-randomly)
 def pytest_collection_modifyitems_bursts_last(config: pytest.Config, items: list[pytest.Item]) -> None:
     if runstate.active(config):
-        distribution.bursts_last(items)
+        distribution.order(config, items)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

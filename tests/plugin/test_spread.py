@@ -57,6 +57,10 @@ def test_probes_spread_over_workers_and_bursts_start_after_every_other_test(pyte
     assert sorted(by_worker) == ["gw0", "gw1", "gw2"] and min(by_worker.values()) >= 2, by_worker
     assert len({row["worker"] for row in bursts}) == 1
     assert min(row["start"] for row in bursts) >= max(row["end"] for row in others)
+    # the tests covering the whole API in one test (envelope fuzz, OpenAPI route) are handed
+    # out first: three workers hold two tests each at the start
+    whole_api = {row["id"] for row in others if "test_every_error_conforms" in row["id"] or "test_openapi_errors_conform" in row["id"]}
+    assert len(whole_api) == 4 and whole_api <= {row["id"] for row in sorted(others, key=lambda row: row["start"])[:6]}
     # every test ran once, and the outcome line counts them all
     assert sorted(row["id"] for row in rows) == sorted({row["id"] for row in rows})
     outcomes = result.parseoutcomes()
