@@ -41,6 +41,12 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     keys are unique); PyYAML silently keeps the last one, which would hide a typo'd copy."""
 
 
+# libyaml's parser, where PyYAML has it: several times faster, and every process of a run
+# loads its catalogs. Its nodes carry the same line and column marks; a document it refuses
+# is parsed again by the pure-Python loader, whose error messages quote the offending line.
+_FAST_LOADERS = (type("_FastUniqueKeyLoader", (yaml.CSafeLoader,), {}),) if getattr(yaml, "__with_libyaml__", False) else ()
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -54,7 +60,16 @@ def load(text: str, *, name: str = "<catalog>") -> Located:
 
     Raises ``yaml.MarkedYAMLError`` (with a mark) for malformed YAML and duplicate keys.
     """
-    loader = _UniqueKeyLoader(text)
+    for fast in _FAST_LOADERS:
+        try:
+            return _load(fast, text, name)
+        except yaml.YAMLError:
+            pass  # reported by the pure-Python loader below
+    return _load(_UniqueKeyLoader, text, name)
+
+
+def _load(loader_class, text: str, name: str) -> Located:
+    loader = loader_class(text)
     loader.name = name
     try:
         node = loader.get_single_node()
