@@ -7,6 +7,7 @@ up in docs/catalog.md.
 from __future__ import annotations
 
 import difflib
+import re
 import string
 from typing import Any
 
@@ -18,6 +19,7 @@ from .positions import Located
 from .problems import Problem
 
 BUILTIN_PLACEHOLDERS = frozenset({"uuid", "ulid", "unique"})
+TODO = re.compile(r"\bTODO\b")
 
 
 def semantic_problems(catalog: Catalog, located: Located, name: str) -> list[Problem]:
@@ -115,6 +117,30 @@ def semantic_problems(catalog: Catalog, located: Located, name: str) -> list[Pro
         if probe.kind in ("field", "identifier", "body") and probe.vary is None:
             report(where, f"a '{probe.kind}' probe needs 'vary'", "vary-target")
     return problems
+
+
+def todo_warnings(located: Located, name: str) -> list[Problem]:
+    """Rule ``todo`` (a warning): a value still saying ``TODO``, as a drafted catalog leaves
+    where the document did not say (``conformance draft``). The catalog loads and runs; the
+    warning says what a reviewer has left to decide. Comments are not values: not reported."""
+    found: list[Problem] = []
+
+    def walk(value: Any, path: tuple[Any, ...]) -> None:
+        if isinstance(value, str) and TODO.search(value):
+            line, col = located.position(path)
+            where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+            text = value.strip().splitlines()[0]
+            text = text if len(text) <= 72 else text[:69] + "..."
+            found.append(Problem(name, line, col, f"{where}: {text}", "todo", "warning"))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, path + (key,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, path + (index,))
+
+    walk(located.data, ())
+    return found
 
 
 def _check_schema(schema: dict[str, Any] | None, path: tuple[Any, ...], report) -> None:

@@ -12,9 +12,11 @@ class Problem:
     col: int
     message: str
     rule: str
+    level: str = "error"  # "warning": shown by lint, never fails a load nor lint's exit status
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message} [{self.rule}]"
+        label = "warning: " if self.level == "warning" else ""
+        return f"{self.file}:{self.line}:{self.col}: {label}{self.message} [{self.rule}]"
 
 
 class CatalogError(Exception):

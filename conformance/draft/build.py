@@ -6,9 +6,10 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import draft_errors
+from .errors import draft_errors, operation_codes
 from .infer import envelopes, operations
 from .check import keep_valid, problems
+from .kinds import BURST_ENV, key_bounds
 from .probes import Drafter
 from .schemas import resolve
 from .writer import render
@@ -29,10 +30,19 @@ def _base_path(document: dict) -> str:
 
 
 def _auth(document: dict) -> tuple[dict[str, Any], list[str], bool]:
-    """``auth`` from the first security scheme that travels in a header (RFC 9110 section 11.6.2)."""
+    """``auth`` from a security scheme that travels in a header (RFC 9110 section 11.6.2).
+    Where the document offers several, Bearer (RFC 6750) comes first, then an API-key header,
+    then Basic: the key a user passes as ``--api-key`` then works as it is, where Basic would
+    need it base64-encoded with a password (RFC 7617)."""
     schemes = (document.get("components") or {}).get("securitySchemes") or {}
     notes: list[str] = []
-    for name, scheme in schemes.items():
+
+    def rank(item) -> int:
+        scheme = resolve(document, item[1])
+        kind, value = scheme.get("type"), str(scheme.get("scheme", "")).lower()
+        return 0 if kind == "http" and value == "bearer" else 1 if kind == "apiKey" else 2
+
+    for name, scheme in sorted(schemes.items(), key=rank):
         scheme = resolve(document, scheme)
         kind = scheme.get("type")
         if kind == "http" and str(scheme.get("scheme", "")).lower() in ("bearer", "basic"):
@@ -52,19 +62,20 @@ def _auth(document: dict) -> tuple[dict[str, Any], list[str], bool]:
 
 def _idempotency(document: dict) -> dict[str, Any] | None:
     methods: list[str] = []
-    header, needed = None, False
+    header, needed, bounds = None, False, {}
     for _, method, operation, item in operations(document):
         for param in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]:
             param = resolve(document, param)
             if param.get("in") == "header" and IDEMPOTENCY.search(str(param.get("name", ""))):
-                header = header or param["name"]
+                if header is None:
+                    header, bounds = param["name"], key_bounds(document, param)
                 needed = needed or bool(param.get("required"))
                 if method not in methods:
                     methods.append(method)
     if header is None:
         return None
     order = ("POST", "PUT", "PATCH", "DELETE", "GET", "HEAD", "OPTIONS")
-    return {"header": header, "methods": sorted(methods, key=order.index), "required": needed}
+    return {"header": header, "methods": sorted(methods, key=order.index), "required": needed, **bounds}
 
 
 def _envelope(envelope) -> dict[str, Any]:
@@ -90,14 +101,21 @@ def draft_text(document: dict, source: str) -> str:
     if not any(e.media_type for e in found.values()):
         found = {"default": None, **found}
         env_notes.append("TODO: the document declares no JSON error body; 'default' is a placeholder envelope")
-    if not errors:
+    no_errors = not errors
+    if no_errors:
         errors = [{"code": f"http-{s}", "status": s, "description": f"TODO: the document declares no error responses; "
                    f"replace 'http-{s}' with the code the API sends.", "provenance": {"name": "inferred", "status": "inferred"}}
                   for s in ((400, 401, 404) if secured else (400, 404))]
-    drafter = Drafter(document, errors, base_path)
+    idem = _idempotency(document)
+    drafter = Drafter(document, errors, base_path, operation_codes(document, found, where), auth["header"])
     drafter.scheme = auth["scheme"]
     drafter.secured = secured
+    drafter.idempotency = idem
+    drafter.no_errors = no_errors
     drafter.run(secured)
+    if drafter.burst and secured:
+        auth["credentials"]["burst"] = {"env": BURST_ENV, "description": "A valid key used only by the rate-limit "
+                                        "probe, so the limit it trips throttles no other test."}
     used = {e.get("envelope", "default") for e in errors}
     envs = {name: (_envelope(e) if e else {"description": "TODO: placeholder", "media_type": "application/json"})
             for name, e in found.items() if name in used}
@@ -107,7 +125,6 @@ def draft_text(document: dict, source: str) -> str:
                                "description": str(info.get("description") or "").strip().split("\n")[0],
                                "base_path": base_path,
                                "sources": [{"id": "inferred", "title": "OpenAPI document", "ref": source}]}}
-    idem = _idempotency(document)
     data = {**api, "auth": auth, **({"idempotency": idem} if idem else {}), "envelopes": envs, "errors": errors}
     broken = problems(data)
     if broken:  # a bug of the drafter, not of the document: fail loudly rather than write a broken catalog

@@ -36,8 +36,9 @@ def _scalars(values: Any) -> list[str]:
     return out
 
 
-def response_codes(document: dict, response: dict, envelope: Envelope | None) -> list[str]:
-    """The codes one error response names, in document order."""
+def response_codes(document: dict, response: dict, envelope: Envelope | None, *, schema_examples: bool = True) -> list[str]:
+    """The codes one error response names, in document order (without ``schema_examples``:
+    not the code schema's own ``example(s)``, which may only illustrate a shared schema)."""
     codes: list[str] = []
     for key in CODE_EXTENSIONS:
         codes += _scalars(response.get(key))
@@ -46,8 +47,9 @@ def response_codes(document: dict, response: dict, envelope: Envelope | None) ->
         body = media[1]
         sub = _code_schema(document, resolve(document, body.get("schema") or {}), envelope.code)
         codes += _scalars(sub.get("enum"))
-        codes += _scalars(sub.get("example"))
-        codes += _scalars(sub.get("examples"))
+        if schema_examples:
+            codes += _scalars(sub.get("example"))
+            codes += _scalars(sub.get("examples"))
         for key in CODE_EXTENSIONS:
             codes += _scalars(sub.get(key))
         if "example" in body:
@@ -63,16 +65,24 @@ def draft_errors(document: dict, envelopes: dict[str, Envelope], where: dict) ->
     """Catalog ``errors`` entries: codes with their statuses, then TODO placeholders."""
     statuses: dict[tuple[str, str], set[int]] = {}  # (code, envelope) -> statuses
     uncovered: dict[int, str] = {}  # status -> envelope of a response naming no code
+    strong: set[str] = set()  # codes named other than by a schema's example
     for path, method, operation, _ in operations(document):
         for status, response in error_responses(document, operation):
             if status is None:
                 continue  # "default" names no status a code could be pinned to
             name = where[(path, method, status)]
             codes = response_codes(document, response, envelopes[name])
+            strong.update(response_codes(document, response, envelopes[name], schema_examples=False))
             for code in codes:
                 statuses.setdefault((code, name), set()).add(status)
             if not codes:
                 uncovered.setdefault(status, name)
+    # A code known only from the example of a schema many statuses share (VoIPbin's
+    # ErrorBody: reason example CALL_NOT_FOUND, at 400 to 503) illustrates the schema; it
+    # names no status, so those statuses count as naming no code.
+    for key in [k for k, found in statuses.items() if k[0] not in strong and len(found) > 1]:
+        for status in statuses.pop(key):
+            uncovered.setdefault(status, key[1])
     entries: list[dict] = []
     seen: set[str] = set()
     for (code, name), found in sorted(statuses.items()):
@@ -101,3 +111,15 @@ def _entry(code: str, statuses: list[int], envelope: str, description: str) -> d
         entry["provokable"] = False
         entry["not_provokable_reason"] = "A server error; no request provokes it on purpose (drafted: review)."
     return entry
+
+
+def operation_codes(document: dict, envelopes: dict[str, Envelope], where: dict) -> dict[tuple[str, str], dict[int, list[str]]]:
+    """(path, METHOD) -> status -> the codes that operation's own response names, so that a
+    probe expects what its operation answers rather than every code of the status."""
+    out: dict[tuple[str, str], dict[int, list[str]]] = {}
+    for path, method, operation, _ in operations(document):
+        for status, response in error_responses(document, operation):
+            if status is not None:
+                codes = response_codes(document, response, envelopes[where[(path, method, status)]])
+                out.setdefault((path, method), {})[status] = codes
+    return out

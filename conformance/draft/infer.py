@@ -11,7 +11,7 @@ from typing import Any, Iterator
 from .schemas import properties, resolve, schema_type
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
-CODE_NAMES = ("code", "error_code", "errorCode", "type")
+CODE_NAMES = ("code", "error_code", "errorCode", "type", "reason")
 MESSAGE_NAMES = ("message", "title", "detail", "error_description", "description")
 STATUS_NAMES = ("status", "statusCode", "status_code", "http_status")
 WRAPPERS = ("error", "errors")

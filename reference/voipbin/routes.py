@@ -10,6 +10,9 @@ def operations(api) -> list[Operation]:
     obj = {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}}}
     lst = {"type": "object", "properties": {"result": {"type": "array", "items": obj},
                                             "next_page_token": {"type": "string"}}}
+    # POST /calls answers the calls and groupcalls it started (one call per destination)
+    started = {"type": "object", "required": ["calls", "groupcalls"],
+               "properties": {"calls": {"type": "array", "items": obj}, "groupcalls": {"type": "array", "items": obj}}}
     addr = {"type": "object", "properties": {"type": {"type": "string", "enum": list(ADDRESS_TYPES)},
                                              "target": {"type": "string"}}}
     action = {"type": "object", "required": ["type"],
@@ -53,7 +56,7 @@ def operations(api) -> list[Operation]:
         # calls
         Operation("GET", f"{B}/calls", api.list_calls, "listCalls", "List calls", response_schema=lst),
         Operation("POST", f"{B}/calls", api.create_call, "createCall", "Make an outbound call",
-                  request_schema=call_req, response_schema=obj, errors=(404,)),
+                  request_schema=call_req, response_schema=started, errors=(404,)),
         Operation("POST", f"{B}/calls/{{id}}/hangup", api.hangup_call, "hangupCall", "Hang up the call",
                   response_schema=obj, errors=(400, 404, 409)),
         Operation("POST", f"{B}/calls/{{id}}/recording_start", api.recording_start, "recordingStart",
@@ -68,7 +71,7 @@ def operations(api) -> list[Operation]:
         Operation("GET", f"{B}/groupcalls", api.lister("groupcall"), "listGroupcalls", "List groupcalls",
                   response_schema=lst),
         Operation("POST", f"{B}/groupcalls", api.create_groupcall, "createGroupcall", "Create a groupcall",
-                  request_schema=call_req, response_schema=obj, errors=(404,)),
+                  request_schema=call_req, response_schema=started, errors=(404,)),
         Operation("POST", f"{B}/groupcalls/{{id}}/hangup", api.hangup_groupcall, "hangupGroupcall",
                   "Hang up a groupcall", response_schema=obj, errors=(400, 404, 409)),
         Operation("GET", f"{B}/groupcalls/{ID}", api.getter("groupcall"), "getGroupcall", "Get a groupcall",
