@@ -92,6 +92,18 @@ def scheduler(config: pytest.Config, log):
     return BurstsLastScheduling(config, log, held_group=BURSTS_GROUP)
 
 
+def spread(config: pytest.Config) -> bool:
+    """Whether this process collects for workers sharing one target (only workers collect in
+    an xdist run, and all of them alike)."""
+    return hasattr(config, "workerinput") and not runstate.run_settings(config).embedded
+
+
+def openapi_parts(config: pytest.Config) -> int:
+    """How many tests the OpenAPI route's operations are split into: one per worker when the
+    run is spread (the route is one long test per mode otherwise: the run's long pole)."""
+    return int(config.workerinput.get("workercount", 1)) if spread(config) else 1
+
+
 def order(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Rate-limit bursts last: a limit a burst trips (a login locked for minutes) must not
     throttle the probes after it. A stable sort keeps every other order as it was. Under xdist
@@ -101,13 +113,12 @@ def order(config: pytest.Config, items: list[pytest.Item]) -> None:
     When the probes are spread, the tests that cover a whole API in one test (the envelope
     fuzz, the OpenAPI route: each as long as many probes) go first, so that no worker is left
     with one of them while the others idle (longest first, as list scheduling does best)."""
-    under_xdist = hasattr(config, "workerinput")  # only workers collect in an xdist run
-    spread = under_xdist and not runstate.run_settings(config).embedded
+    first = spread(config)
 
     def rank(item: pytest.Item) -> int:
         if item.get_closest_marker("burst") is not None:
             return 2
         whole_api = "conformance_target" in getattr(getattr(item, "callspec", None), "params", {})
-        return 0 if spread and whole_api else 1
+        return 0 if first and whole_api else 1
 
     items[:] = sorted(items, key=rank)

@@ -156,6 +156,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("conformance_target", names, ids=names, indirect=True)
     if wants_case:
         metafunc.parametrize("case", collection.probe_params(conf, marker.args[0]), indirect=True)
+    parts = distribution.openapi_parts(metafunc.config) if "openapi_part" in metafunc.fixturenames else 1
+    if parts > 1:
+        metafunc.parametrize("openapi_part", [(i, parts) for i in range(parts)],
+                             ids=[f"part{i + 1}of{parts}" for i in range(parts)], indirect=True)
 
 
 @pytest.fixture(scope="session")
@@ -169,6 +173,12 @@ def case(request: pytest.FixtureRequest, conformance_pool: TargetPool) -> ProbeC
     target = conformance_pool.get(name).fork_with_fresh_primary()
     probe = next(probe for probe in target.catalog.probes if probe.id == probe_id)
     return ProbeCase(target, probe)
+
+
+@pytest.fixture
+def openapi_part(request: pytest.FixtureRequest) -> tuple[int, int]:
+    """(i, n): the OpenAPI route's share of the operations (all of them: (0, 1))."""
+    return getattr(request, "param", (0, 1))
 
 
 @pytest.fixture

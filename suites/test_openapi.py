@@ -61,7 +61,7 @@ def _headers(target) -> dict[str, str]:
 
 @pytest.mark.writes
 @pytest.mark.parametrize("mode", [GenerationMode.NEGATIVE, GenerationMode.POSITIVE], ids=["negative", "positive"])
-def test_openapi_errors_conform(pytestconfig, conformance_target, mode):
+def test_openapi_errors_conform(pytestconfig, conformance_target, mode, openapi_part):
     target = conformance_target
     document = _document(pytestconfig, target)
     # Judged by the target's judge and recorded through it: the run's coverage and reports
@@ -80,6 +80,7 @@ def test_openapi_errors_conform(pytestconfig, conformance_target, mode):
         # no redirects, and nothing sent outside the catalog's base path.
         transport=target.transport,
         gate=target.builder.check_url,
+        part=openapi_part,  # one part of the operations when a run is spread over workers
     )
     if result.refused:
         warnings.warn(f"{result.refused} generated requests would have left {target.catalog.api.name}'s base path "

@@ -110,8 +110,11 @@ def run_schema(
     seed: int | None = 0,
     transport: Transport | None = None,
     gate: Callable[[str], None] | None = None,
+    part: tuple[int, int] = (0, 1),
 ) -> RunResult:
-    """Run ``checks`` over every operation of ``document`` served at ``base_url``.
+    """Run ``checks`` over every operation of ``document`` served at ``base_url`` (with
+    ``part=(i, n)``: the i-th of n parts, every n-th operation from the i-th, so that n tests
+    on n workers share one document's operations).
 
     Every request goes through ``transport`` (the run's: its budget, pace, body cap and
     deadline; else one of its own with the defaults) after ``gate`` accepted its URL; a refused
@@ -125,6 +128,8 @@ def run_schema(
     sender = SuiteSender(transport or Transport(), gate=gate)
     try:
         operations = [op.ok() for op in schema.get_all_operations() if _is_ok(op)]
+        index, parts = part
+        operations = operations[index::parts]
         result.operations = len(operations)
         for mode in modes:
             mode_checks = list(negative_checks if (mode == GenerationMode.NEGATIVE and negative_checks is not None) else checks)

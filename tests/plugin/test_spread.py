@@ -9,7 +9,9 @@ every process shares) while the suite runs against a reference API started by ha
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from xml.etree import ElementTree
 
 from conformance import reference
 
@@ -57,10 +59,13 @@ def test_probes_spread_over_workers_and_bursts_start_after_every_other_test(pyte
     assert sorted(by_worker) == ["gw0", "gw1", "gw2"] and min(by_worker.values()) >= 2, by_worker
     assert len({row["worker"] for row in bursts}) == 1
     assert min(row["start"] for row in bursts) >= max(row["end"] for row in others)
-    # the tests covering the whole API in one test (envelope fuzz, OpenAPI route) are handed
-    # out first: three workers hold two tests each at the start
-    whole_api = {row["id"] for row in others if "test_every_error_conforms" in row["id"] or "test_openapi_errors_conform" in row["id"]}
-    assert len(whole_api) == 4 and whole_api <= {row["id"] for row in sorted(others, key=lambda row: row["start"])[:6]}
+    # the tests covering the whole API (envelope fuzz, OpenAPI route: one part per worker and
+    # mode) are handed out first, so each worker runs its share of them before anything else
+    whole = lambda row: "test_every_error_conforms" in row["id"] or "test_openapi_errors_conform" in row["id"]  # noqa: E731
+    assert sum(map(whole, others)) == 2 + 3 * 2
+    for worker in by_worker:
+        kinds = [whole(row) for row in sorted(others, key=lambda row: row["start"]) if row["worker"] == worker]
+        assert kinds == sorted(kinds, reverse=True), (worker, kinds)
     # every test ran once, and the outcome line counts them all
     assert sorted(row["id"] for row in rows) == sorted({row["id"] for row in rows})
     outcomes = result.parseoutcomes()
@@ -68,15 +73,30 @@ def test_probes_spread_over_workers_and_bursts_start_after_every_other_test(pyte
     assert "flowbrite: 8 codes" in result.stdout.str()
 
 
+def outcomes(junit: Path) -> dict[str, str]:
+    """Outcome per test from a JUnit XML report; the OpenAPI route's parts (``-partIofN``, one
+    test per worker when spread) merged into the test they split: failed if any part failed."""
+    merged: dict[str, set[str]] = {}
+    for case in ElementTree.parse(junit).iter("testcase"):
+        outcome = "failed" if case.find("failure") is not None or case.find("error") is not None else (
+            "skipped" if case.find("skipped") is not None else "passed")
+        merged.setdefault(re.sub(r"-part\d+of\d+", "", case.get("name")), set()).add(outcome)
+    return {name: "failed" if "failed" in found else "passed" if "passed" in found else "skipped"
+            for name, found in merged.items()}
+
+
 def test_a_serial_run_gets_the_same_verdicts(pytester, monkeypatch, flowbrite_credentials):
     """Spreading changes where a probe runs, not its verdict or what the summary counts."""
     with reference.start("flowbrite", env=ROOMY) as server:
-        serial, serial_rows = run_with_timeline(pytester, monkeypatch, server.url, "-m", "not burst")
+        serial, _ = run_with_timeline(pytester, monkeypatch, server.url, "-m", "not burst", "--junitxml=serial.xml")
         (pytester.path / "timeline.jsonl").unlink()
-        spread, spread_rows = run_with_timeline(pytester, monkeypatch, server.url, "-m", "not burst", "-n", "2")
+        spread, spread_rows = run_with_timeline(pytester, monkeypatch, server.url, "-m", "not burst", "-n", "2",
+                                                "--junitxml=spread.xml")
     assert len({row["worker"] for row in spread_rows}) == 2
-    assert sorted(row["id"] for row in serial_rows) == sorted(row["id"] for row in spread_rows)
-    counts = lambda result: {k: v for k, v in result.parseoutcomes().items() if k in ("passed", "failed", "skipped", "error")}  # noqa: E731
-    assert counts(serial) == counts(spread)
+    # the OpenAPI route is one test per mode serially, one per mode and worker when spread
+    parts = sorted(row["id"].split("::")[-1] for row in spread_rows if "test_openapi_errors_conform" in row["id"])
+    assert parts == [f"test_openapi_errors_conform[flowbrite-part{i}of2-{mode}]" for i in (1, 2) for mode in ("negative", "positive")]
+    expected = outcomes(pytester.path / "serial.xml")
+    assert len(expected) >= 20 and outcomes(pytester.path / "spread.xml") == expected
     summary = lambda result: [line for line in result.stdout.lines if line.startswith("flowbrite: ")]  # noqa: E731
     assert summary(serial) == summary(spread) and summary(serial)
