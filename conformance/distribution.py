@@ -6,7 +6,8 @@ With ``-n N`` and no ``--dist`` of the user's choosing (xdist ``loadgroup`` is u
   catalog): a worker starts only the reference APIs it uses, and a catalog's bursts run after
   its other probes on that worker;
 - against one target (``--base-url`` or ``--app``), nothing is started, so the probes are spread
-  over every worker, one test at a time; the rate-limit bursts form one group that the
+  over every worker, one test at a time (the whole-API tests first, the OpenAPI route in one
+  part per worker); the rate-limit bursts form one group that the
   scheduler (``xdist_scheduling``) holds back until every other test of the run has finished
   on every worker, then runs on one worker, in order.
 
@@ -70,9 +71,9 @@ def mark_groups(config: pytest.Config, items: list[pytest.Item]) -> None:
     the embedded reference APIs; against a target, one for the rate-limit bursts only."""
     if not config.pluginmanager.hasplugin("xdist"):
         return
-    spread = not runstate.run_settings(config).embedded
+    against_target = not runstate.run_settings(config).embedded
     for item in items:
-        if spread:
+        if against_target:
             if item.get_closest_marker("burst") is not None:
                 item.add_marker(pytest.mark.xdist_group(name=BURSTS_GROUP))
             continue
