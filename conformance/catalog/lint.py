@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from .model import Catalog, Expectation, Step
-from .positions import Located
+from .positions import Located, dotted
 from .problems import Problem
 
 BUILTIN_PLACEHOLDERS = frozenset({"uuid", "ulid", "unique"})
@@ -128,10 +128,9 @@ def todo_warnings(located: Located, name: str) -> list[Problem]:
     def walk(value: Any, path: tuple[Any, ...]) -> None:
         if isinstance(value, str) and TODO.search(value):
             line, col = located.position(path)
-            where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
             text = value.strip().splitlines()[0]
             text = text if len(text) <= 72 else text[:69] + "..."
-            found.append(Problem(name, line, col, f"{where}: {text}", "todo", "warning"))
+            found.append(Problem(name, line, col, f"{dotted(path)}: {text}", "todo", "warning"))
         elif isinstance(value, dict):
             for key, item in value.items():
                 walk(item, path + (key,))

@@ -102,7 +102,7 @@ def _problem(name: str, located: positions.Located, error: dict[str, Any]) -> Pr
         message = f"required key '{error['loc'][-1]}' is missing"
     elif error["type"] not in ("value_error",):
         message = f"{message} (got {_short(error.get('input'))})"
-    return Problem(name, line, col, f"{dotted(path)}: {message}", _RULES.get(error["type"], error["type"]))
+    return Problem(name, line, col, f"{positions.dotted(path)}: {message}", _RULES.get(error["type"], error["type"]))
 
 
 def _short(value: Any) -> str:
@@ -137,22 +137,31 @@ def _is_tag(part: Any) -> bool:
     return "[" in text or text in ("int", "str", "float", "bool", "dict", "list", "none")
 
 
-def dotted(path: positions.Path) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
+def _checked(path: Path) -> tuple[Catalog, positions.Located, str]:
+    """Parse and lint ``path``: the catalog, where its values stand, and its display name.
+    Raises CatalogError with every error lint finds."""
+    from .lint import semantic_problems
+
+    catalog, located = parse(path)
+    name = display_name(path)
+    problems = semantic_problems(catalog, located, name)
+    if problems:
+        raise CatalogError(problems)
+    return catalog, located, name
 
 
 @functools.lru_cache(maxsize=32)
 def _load_cached(path: str, mtime_ns: int) -> Catalog:
-    from .lint import semantic_problems
+    return _checked(Path(path))[0]
 
-    catalog, located = parse(Path(path))
-    problems = semantic_problems(catalog, located, display_name(Path(path)))
-    if problems:
-        raise CatalogError(problems)
-    return catalog
+
+def lint(name_or_path: str | Path) -> list[Problem]:
+    """What ``conformance lint`` reports: every error (raised, as ``load_catalog`` does) and,
+    for a catalog that loads, its warnings (returned), from one reading of the file."""
+    from .lint import todo_warnings
+
+    _, located, name = _checked(resolve(name_or_path).resolve())
+    return todo_warnings(located, name)
 
 
 def load_catalog(name_or_path: str | Path) -> Catalog:

@@ -47,6 +47,14 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 _FAST_LOADERS = (type("_FastUniqueKeyLoader", (yaml.CSafeLoader,), {}),) if getattr(yaml, "__with_libyaml__", False) else ()
 
 
+def dotted(path: Path) -> str:
+    """A value's path as a reader writes it: ``errors[3].status``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 

@@ -71,15 +71,11 @@ def idempotency(drafter, path, method, operation, item, params, name) -> None:
 
 
 def rate_limit(drafter, ops) -> None:
-    target = drafter.collection_get(ops)
-    if target is None or 429 not in drafter.declared(target[1]):
-        drafter.notes.append("rate-limit probe left out: no GET without path parameters declares 429")
+    found = drafter.collection_probe(ops, 429, "rate-limit probe left out",
+                                     no_read="no GET without path parameters declares 429", declared=True)
+    if found is None:
         return
-    expect = drafter.expect([429], (target[0], "GET"))
-    if expect is None:
-        drafter.notes.append("rate-limit probe left out: the document names no code for 429")
-        return
-    request, _, _ = drafter.request(target[0], "GET", target[1], target[2], [])
+    request, expect = found
     drafter.add({"id": "rate-limit.burst", "kind": "rate-limit",
                  "description": f"The limit the document declares (429); at most {MAX_REQUESTS} requests.",
                  "request": request,

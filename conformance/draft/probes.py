@@ -148,18 +148,27 @@ class Drafter:
         """The first GET without path parameters: a read every credential check can aim at."""
         return next(((p, o, i) for p, m, o, i in ops if m == "GET" and "{" not in p), None)
 
+    def collection_probe(self, ops, status: int, left_out: str, *, no_read: str, declared: bool = False):
+        """The request and expected codes of a probe aimed at the collection read (answering
+        ``status``, and declaring it if ``declared``), or None, with a note saying why."""
+        target = self.collection_get(ops)
+        if target is None or declared and status not in self.declared(target[1]):
+            self.notes.append(f"{left_out}: {no_read}")
+            return None
+        expect = self.expect([status], (target[0], "GET"))
+        if expect is None:
+            self.notes.append(f"{left_out}: the document names no code for {status}")
+            return None
+        request, _, _ = self.request(target[0], "GET", target[1], target[2], [])
+        return request, expect
+
     def auth(self, ops, security: bool) -> None:
         if not security:
             return
-        target = self.collection_get(ops)
-        if target is None:
-            self.notes.append("auth probes left out: no GET operation without path parameters")
+        found = self.collection_probe(ops, 401, "auth probes left out", no_read="no GET operation without path parameters")
+        if found is None:
             return
-        expect = self.expect([401], (target[0], "GET"))
-        if expect is None:
-            self.notes.append("auth probes left out: the document names no code for 401")
-            return
-        request, _, _ = self.request(target[0], "GET", target[1], target[2], [])
+        request, expect = found
         self.add({"id": "auth.missing-credential", "kind": "auth", "description": "No credential at all.",
                   "request": {**request, "credential": None}, "expect": expect})
         self.add({"id": "auth.garbage-credential", "kind": "auth", "description": "A credential that cannot be valid.",
