@@ -48,6 +48,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from unittest import mock
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent / "tests"))
@@ -92,23 +93,16 @@ def _children_cpu() -> float:
 def _child(run, *args, **kwargs):
     """Call ``faultmatrix.run_faults`` / ``run_clean`` with the child's report in a fresh
     directory and a fresh example database; (rows, requests sent, wall seconds, CPU seconds)."""
-    with tempfile.TemporaryDirectory() as report:
-        saved = {name: os.environ.get(name) for name in ("CONFORMANCE_REPORT", FRESH_DB_ENV, "PYTHONPATH", "PYTEST_ADDOPTS")}
-        os.environ["CONFORMANCE_REPORT"] = report
-        os.environ[FRESH_DB_ENV] = "1"
+    child_env = {
+        FRESH_DB_ENV: "1",
         # the child loads this module as a plugin (``-p profiles``) for the fresh database
-        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(BENCH), saved["PYTHONPATH"]]))
-        os.environ["PYTEST_ADDOPTS"] = " ".join(filter(None, [saved["PYTEST_ADDOPTS"], "-p profiles"]))
-        try:
-            started, cpu = time.monotonic(), _children_cpu()
-            rows = run(*args, **kwargs)
-            seconds, cpu = time.monotonic() - started, _children_cpu() - cpu
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(BENCH), os.environ.get("PYTHONPATH")])),
+        "PYTEST_ADDOPTS": " ".join(filter(None, [os.environ.get("PYTEST_ADDOPTS"), "-p profiles"])),
+    }
+    with tempfile.TemporaryDirectory() as report, mock.patch.dict(os.environ, {**child_env, "CONFORMANCE_REPORT": report}):
+        started, cpu = time.monotonic(), _children_cpu()
+        rows = run(*args, **kwargs)
+        seconds, cpu = time.monotonic() - started, _children_cpu() - cpu
         return rows, _reported_requests(report), seconds, cpu
 
 

@@ -20,6 +20,7 @@ import importlib
 import json
 import os
 from types import ModuleType
+from unittest import mock  # patch.dict: the environment set for a block, then restored
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -100,17 +101,10 @@ def start(name: str, *, fault: str | None = None, port: int = 0, in_process: boo
     parse(latency)  # fail fast in the parent on a malformed spec
     from ._machinery import server as srv
     if in_process:
-        saved = {k: os.environ.get(k) for k in (env or {})}
-        os.environ.update(env or {})  # read while the app is built (e.g. rate-limit overrides)
-        try:
-            from ._machinery.latency import wrap
+        from ._machinery.latency import wrap
+
+        with mock.patch.dict(os.environ, env or {}):  # read while the app is built (e.g. rate-limit overrides)
             app = wrap(build_app(name, fault), latency)  # env's REFERENCE_LATENCY applies too
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
         return srv.start_in_process(name, app, fault=fault, port=port, host=host, timeout=timeout)
     module_name(name)
     if fault:  # fail fast in the parent for unknown / inapplicable kinds
